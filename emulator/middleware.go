@@ -1,0 +1,58 @@
+package emulator
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// requestID gives every response an X-Request-ID: the client's own, or a fresh req_<ULID>.
+func (s *Server) requestID() echo.MiddlewareFunc {
+	return middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator:    func() string { return s.ids.New("req_") },
+		TargetHeader: echo.HeaderXRequestID,
+	})
+}
+
+// accessLog writes one line per request. It never logs headers or bodies, so no API key,
+// secret or token reaches the log.
+func (s *Server) accessLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		HandleError: true, // the error handler runs first, so the line has the final status
+		LogMethod:   true,
+		LogURIPath:  true,
+		LogStatus:   true,
+		LogLatency:  true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request",
+				slog.String("method", v.Method),
+				slog.String("path", v.URIPath),
+				slog.Int("status", v.Status),
+				slog.Duration("duration", v.Latency),
+				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+			)
+			return nil
+		},
+	})
+}
+
+// recoverPanics turns a panic into a logged 500 server_error instead of a dropped connection.
+func (s *Server) recoverPanics() echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			return internal(fmt.Errorf("panic: %w\n%s", err, stack))
+		},
+	})
+}
+
+// health answers as soon as the server accepts requests.
+func (s *Server) health(c echo.Context) error {
+	return c.JSON(200, map[string]string{"status": "ok"})
+}

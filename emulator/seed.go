@@ -1,0 +1,167 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pipes-emulator/pipes-emulator/emulator/store"
+	"github.com/pipes-emulator/pipes-emulator/fixtures"
+)
+
+// seed loads the provider catalog and every fixture environment in one transaction: a bad
+// fixture leaves nothing behind.
+func (s *Server) seed(set *fixtures.Set) error {
+	return s.store.Update(func(tx *store.Txn) error {
+		for _, p := range set.Providers {
+			err := tx.InsertProvider(store.Provider{
+				Slug: p.Slug, Name: p.Name, Description: p.Description,
+				IntegrationType: p.IntegrationType, Scopes: p.Scopes,
+			})
+			if err != nil {
+				return err
+			}
+		}
+		for _, env := range set.Environments {
+			if err := tx.InsertEnvironment(store.Environment{ID: env.ID, Name: env.Name}, env.APIKeys...); err != nil {
+				return fmt.Errorf("fixtures: %s: %w", fixtures.EnvironmentsFile, err)
+			}
+			if err := s.seedObjects(tx, env.ID, env); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// seedObjects puts the integrations and connected accounts of a fixture environment into the
+// environment envID, through the same rules as the API.
+func (s *Server) seedObjects(tx *store.Txn, envID string, env fixtures.Environment) error {
+	for _, f := range env.DataIntegrations {
+		d, err := s.integrationFromFixture(tx, envID, f)
+		if err != nil {
+			return fixtureError(f.Where, err)
+		}
+		if err := tx.PutDataIntegration(d); err != nil {
+			return err
+		}
+	}
+	for _, f := range env.ConnectedAccounts {
+		if err := tx.PutConnectedAccount(s.accountFromFixture(envID, f)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) integrationFromFixture(tx *store.Txn, envID string, f fixtures.DataIntegration) (store.DataIntegration, error) {
+	in := integrationInput{
+		Slug:        f.Slug,
+		Description: f.Description,
+		Enabled:     f.Enabled,
+		Scopes:      f.Scopes,
+	}
+	if c := f.Credentials; c != nil {
+		in.Credentials = &credentialsInput{Type: c.Type, ClientID: c.ClientID, ClientSecret: c.ClientSecret}
+	}
+	if cp := f.CustomProvider; cp != nil {
+		in.CustomProvider = &customProviderInput{
+			Name:                              cp.Name,
+			AuthorizationURL:                  cp.AuthorizationURL,
+			TokenURL:                          cp.TokenURL,
+			PKCEEnabled:                       cp.PKCEEnabled,
+			RequestScopeSeparator:             cp.RequestScopeSeparator,
+			ScopesRequired:                    cp.ScopesRequired,
+			ClientSecretRequired:              cp.ClientSecretRequired,
+			AdditionalAuthorizationParameters: mapPtr(cp.AdditionalAuthorizationParameters),
+			TokenBodyContentType:              cp.TokenBodyContentType,
+			AuthenticateVia:                   cp.AuthenticateVia,
+		}
+		if cp.RefreshTokenURL != nil {
+			in.CustomProvider.RefreshTokenURL = optional[string]{Set: true, Value: *cp.RefreshTokenURL}
+		}
+	}
+	if f.Credentials != nil && f.Credentials.Type == store.CredentialsShared {
+		if in.CustomProvider != nil {
+			return store.DataIntegration{}, &Error{Code: CodeInvalidCustomProvider, Message: "shared credentials exist only for built-in providers",
+				Fields: []FieldError{{Field: "credentials.type", Code: FieldNotAllowed}}}
+		}
+		in.Credentials = &credentialsInput{Type: store.CredentialsShared}
+	}
+	d, err := s.newIntegration(tx, envID, in)
+	if err != nil {
+		return d, err
+	}
+	if f.ID != "" {
+		d.ID = f.ID
+	}
+	if f.CreatedAt != nil {
+		d.CreatedAt, d.UpdatedAt = f.CreatedAt.UTC(), f.CreatedAt.UTC()
+	}
+	switch {
+	case f.State == store.StateRequested:
+		d.State = store.StateRequested
+	case f.State != "" && f.State != d.State:
+		return d, &Error{Code: CodeInvalidCredentials,
+			Message: fmt.Sprintf("state %q contradicts the credentials, which make it %q", f.State, d.State),
+			Fields:  []FieldError{{Field: "state", Code: FieldInvalid}}}
+	}
+	return d, nil
+}
+
+func (s *Server) accountFromFixture(envID string, f fixtures.ConnectedAccount) store.ConnectedAccount {
+	now := s.now()
+	a := store.ConnectedAccount{
+		EnvironmentID:  envID,
+		ID:             f.ID,
+		Slug:           f.Slug,
+		UserID:         f.UserID,
+		OrganizationID: f.OrganizationID,
+		Scopes:         f.Scopes,
+		AuthMethod:     "oauth",
+		AccessToken:    f.AccessToken,
+		RefreshToken:   f.RefreshToken,
+		State:          f.State,
+		CreatedAt:      now,
+		UpdatedAt:      now,
+	}
+	if a.ID == "" {
+		a.ID = s.ids.New("data_installation_")
+	}
+	if a.Scopes == nil {
+		a.Scopes = []string{}
+	}
+	if f.ExpiresAt != nil {
+		t := f.ExpiresAt.UTC()
+		a.ExpiresAt = &t
+	}
+	if a.State == "" {
+		a.State = store.AccountConnected
+		if a.ExpiresAt != nil && !a.ExpiresAt.After(now) && a.RefreshToken == "" {
+			a.State = store.AccountNeedsReauthorization
+		}
+	}
+	return a
+}
+
+// fixtureError says where in the fixture files an API rule was broken.
+func fixtureError(where fixtures.Location, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	field := ""
+	if len(e.Fields) > 0 {
+		field = e.Fields[0].Field
+		if field == "provider" {
+			field = "slug"
+		}
+	}
+	return &fixtures.Error{Location: where, Field: field, Message: e.Message}
+}
+
+func mapPtr(m map[string]string) *map[string]string {
+	if m == nil {
+		return nil
+	}
+	return &m
+}
