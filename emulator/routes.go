@@ -34,4 +34,7 @@ func (s *Server) routes() {
 	e.GET("/data-integrations/:slug", s.getDataIntegration, api...)
 	e.PUT("/data-integrations/:slug", s.updateDataIntegration, api...)
 	e.DELETE("/data-integrations/:slug", s.deleteDataIntegration, api...)
+	// Echo lets a parameter that ends a route swallow the rest of the path, slashes included;
+	// this makes /data-integrations/github/nope an unknown route instead of slug "github/nope".
+	e.RouteNotFound("/data-integrations/:slug/*", echo.NotFoundHandler)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -137,6 +138,14 @@ func checkMediaType(route *routers.Route, req *http.Request) *Violation {
 func violationOf(err error) *Violation {
 	v := &Violation{}
 	v.add(err, nil)
+	// kin-openapi reports each unknown property of an object once per property, with the whole
+	// object; one line per field is enough.
+	seen := map[FieldViolation]bool{}
+	v.Fields = slices.DeleteFunc(v.Fields, func(f FieldViolation) bool {
+		dup := seen[f]
+		seen[f] = true
+		return dup
+	})
 	if len(v.Fields) == 0 {
 		v.Fields = []FieldViolation{{Field: "request", Code: CodeInvalid, Reason: "The request is invalid"}}
 	}
