@@ -70,20 +70,40 @@ func (s *Server) environmentFor(key string) (string, error) {
 		if envID, err = tx.EnvironmentIDForKey(key); err == nil {
 			return nil
 		}
-		envID = s.ids.New("environment_")
-		env := store.Environment{ID: envID, Name: "Environment of " + redactKey(key)}
-		if err := tx.InsertEnvironment(env, key); err != nil {
-			return err
-		}
-		if !s.hasTemplate {
-			return nil
-		}
-		return s.seedObjects(tx, envID, s.template)
+		envID, err = s.createEnvironment(tx, key)
+		return err
 	})
 	if err != nil {
 		return "", internal(err)
 	}
 	return envID, nil
+}
+
+// createEnvironment adds an environment for key, seeded from the default fixture environment.
+func (s *Server) createEnvironment(tx *store.Txn, key string) (string, error) {
+	envID := s.ids.New("environment_")
+	env := store.Environment{ID: envID, Name: "Environment of " + redactKey(key)}
+	if err := tx.InsertEnvironment(env, key); err != nil {
+		return "", err
+	}
+	if !s.hasTemplate {
+		return envID, nil
+	}
+	return envID, s.seedObjects(tx, envID, s.template)
+}
+
+// NewEnvironment creates a fresh environment, seeded like any new key's, and returns its key.
+// It works in strict mode too: the key is then one the emulator knows.
+func (s *Server) NewEnvironment() (string, error) {
+	key := keyPrefix + "test_" + strings.ToLower(s.ids.New(""))
+	err := s.store.Update(func(tx *store.Txn) error {
+		_, err := s.createEnvironment(tx, key)
+		return err
+	})
+	if err != nil {
+		return "", internal(err)
+	}
+	return key, nil
 }
 
 // environmentOf is the environment authenticate put on the context.

@@ -85,6 +85,9 @@ type Error struct {
 	Err     error
 	// Header holds headers to send with the error, such as Retry-After.
 	Header http.Header
+	// HTTPStatus, when set, overrides the status of Code: an injected fault may answer with
+	// any status.
+	HTTPStatus int
 }
 
 func (e *Error) Error() string {
@@ -98,6 +101,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Status is the HTTP status of the error's code.
 func (e *Error) Status() int {
+	if e.HTTPStatus != 0 {
+		return e.HTTPStatus
+	}
 	if s, ok := statusOf[e.Code]; ok {
 		return s
 	}

@@ -22,10 +22,11 @@ func (s *Server) routes() {
 	// The control plane: not part of the WorkOS API.
 	e.GET("/_emulator/health", s.health)
 
-	// The emulated WorkOS API: environment from the key, idempotent replay, then validation
-	// against our spec before any handler runs.
+	// The emulated WorkOS API: environment from the key, the environment's fault rules,
+	// idempotent replay, then validation against our spec before any handler runs.
 	api := []echo.MiddlewareFunc{
 		s.authenticate,
+		s.injectFaults,
 		s.replayIdempotent,
 		s.ops.Middleware(violationError),
 	}

@@ -3,15 +3,41 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/pipes-emulator/pipes-emulator/emulator/store"
 	"github.com/pipes-emulator/pipes-emulator/fixtures"
 )
 
-// seed loads the provider catalog and every fixture environment in one transaction: a bad
-// fixture leaves nothing behind.
-func (s *Server) seed(set *fixtures.Set) error {
-	return s.store.Update(func(tx *store.Txn) error {
+// catalogStore returns a new store holding the provider catalog of set. The catalog of the
+// embedded defaults is built once per process and each server starts from a constant-time
+// snapshot of it: most of what a new server would otherwise spend on seeding.
+func catalogStore(set *fixtures.Set) (*store.Store, error) {
+	defaults, err := fixtures.Default()
+	if err == nil && set == defaults {
+		base, err := defaultCatalog()
+		if err != nil {
+			return nil, err
+		}
+		return base.Snapshot(), nil
+	}
+	return newCatalogStore(set)
+}
+
+var defaultCatalog = sync.OnceValues(func() (*store.Store, error) {
+	set, err := fixtures.Default()
+	if err != nil {
+		return nil, err
+	}
+	return newCatalogStore(set)
+})
+
+func newCatalogStore(set *fixtures.Set) (*store.Store, error) {
+	st, err := store.New()
+	if err != nil {
+		return nil, err
+	}
+	err = st.Update(func(tx *store.Txn) error {
 		for _, p := range set.Providers {
 			err := tx.InsertProvider(store.Provider{
 				Slug: p.Slug, Name: p.Name, Description: p.Description,
@@ -21,6 +47,14 @@ func (s *Server) seed(set *fixtures.Set) error {
 				return err
 			}
 		}
+		return nil
+	})
+	return st, err
+}
+
+// seed loads every fixture environment in one transaction: a bad fixture leaves nothing behind.
+func (s *Server) seed(set *fixtures.Set) error {
+	return s.store.Update(func(tx *store.Txn) error {
 		for _, env := range set.Environments {
 			if err := tx.InsertEnvironment(store.Environment{ID: env.ID, Name: env.Name}, env.APIKeys...); err != nil {
 				return fmt.Errorf("fixtures: %s: %w", fixtures.EnvironmentsFile, err)
@@ -46,6 +80,18 @@ func (s *Server) seedObjects(tx *store.Txn, envID string, env fixtures.Environme
 		}
 	}
 	for _, f := range env.ConnectedAccounts {
+		_, err := tx.DataIntegration(envID, f.Slug)
+		if errors.Is(err, store.ErrNotFound) {
+			return &fixtures.Error{Location: f.Where, Field: "slug",
+				Message: fmt.Sprintf("names no data integration of this environment (%q)", f.Slug)}
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ConnectedAccount(envID, f.Slug, f.UserID, f.OrganizationID); err == nil {
+			return &fixtures.Error{Location: f.Where, Field: "user_id",
+				Message: "this user already has an account for this integration and organization"}
+		}
 		if err := tx.PutConnectedAccount(s.accountFromFixture(envID, f)); err != nil {
 			return err
 		}

@@ -53,6 +53,8 @@ type Server struct {
 	// template is what environments created for unknown keys are seeded with.
 	template    fixtures.Environment
 	hasTemplate bool
+	// seeded is the store right after seeding: what Reset restores.
+	seeded *store.Store
 }
 
 // New builds a server and seeds its store from the fixtures. A fixture that breaks a rule of
@@ -68,7 +70,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
-	st, err := store.New()
+	st, err := catalogStore(set)
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +97,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.seed(set); err != nil {
 		return nil, err
 	}
+	s.seeded = s.store.Snapshot()
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError

@@ -172,3 +172,16 @@ func (t *Txn) ListedDataIntegrations(environmentID, cursor string, dir Direction
 	}
 	return page, nil
 }
+
+// AllDataIntegrations lists every integration of an environment, listed or not, by slug.
+func (t *Txn) AllDataIntegrations(environmentID string) ([]DataIntegration, error) {
+	it, err := t.txn.Get(tableDataIntegrations, indexID+"_prefix", environmentID, "")
+	if err != nil {
+		return nil, fmt.Errorf("store: data integrations: %w", err)
+	}
+	var out []DataIntegration
+	for obj := it.Next(); obj != nil; obj = it.Next() {
+		out = append(out, obj.(*DataIntegration).Clone())
+	}
+	return out, nil
+}

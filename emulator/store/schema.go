@@ -10,6 +10,7 @@ const (
 	tableDataIntegrations  = "data_integrations"
 	tableConnectedAccounts = "connected_accounts"
 	tableIdempotency       = "idempotency_records"
+	tableFaults            = "faults"
 )
 
 // Index names. Every table's primary index is memdb's "id".
@@ -29,6 +30,7 @@ func schema() *memdb.DBSchema {
 		dataIntegrationsTable(),
 		connectedAccountsTable(),
 		idempotencyTable(),
+		faultsTable(),
 	}
 	s := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
 	for _, t := range tables {

@@ -8,6 +8,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/hashicorp/go-memdb"
 )
@@ -17,7 +18,8 @@ var ErrNotFound = errors.New("store: not found")
 
 // Store is the emulator's database.
 type Store struct {
-	db *memdb.MemDB
+	// db is swapped whole by Restore; each transaction works on the database it started on.
+	db atomic.Pointer[memdb.MemDB]
 }
 
 // New returns an empty store.
@@ -26,7 +28,9 @@ func New() (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	return &Store{db: db}, nil
+	s := &Store{}
+	s.db.Store(db)
+	return s, nil
 }
 
 // Txn is one transaction. Its methods are the only way to read and write objects.
@@ -36,7 +40,7 @@ type Txn struct {
 
 // View runs fn in a read-only transaction over a consistent view of the store.
 func (s *Store) View(fn func(*Txn) error) error {
-	txn := s.db.Txn(false)
+	txn := s.db.Load().Txn(false)
 	defer txn.Abort()
 	return fn(&Txn{txn: txn})
 }
@@ -45,7 +49,7 @@ func (s *Store) View(fn func(*Txn) error) error {
 // returns nil, and none of them is when it returns an error or panics. Write transactions run
 // one at a time.
 func (s *Store) Update(fn func(*Txn) error) error {
-	txn := s.db.Txn(true)
+	txn := s.db.Load().Txn(true)
 	defer txn.Abort()
 	if err := fn(&Txn{txn: txn}); err != nil {
 		return err
@@ -57,7 +61,16 @@ func (s *Store) Update(fn func(*Txn) error) error {
 // Snapshot returns an independent copy of the store, taken in constant time. Changes to either
 // are not seen by the other.
 func (s *Store) Snapshot() *Store {
-	return &Store{db: s.db.Snapshot()}
+	cp := &Store{}
+	cp.db.Store(s.db.Load().Snapshot())
+	return cp
+}
+
+// Restore makes the store hold what snapshot holds, in constant time; snapshot itself is left
+// as it is, so it can be restored again. A write transaction still running on the old content
+// commits into nothing.
+func (s *Store) Restore(snapshot *Store) {
+	s.db.Store(snapshot.db.Load().Snapshot())
 }
 
 // first returns the object of table found by index and args, or nil.
