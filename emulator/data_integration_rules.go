@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/pipes-emulator/pipes-emulator/emulator/store"
@@ -244,16 +243,13 @@ func stateOf(d store.DataIntegration) string {
 }
 
 // redactSecret is what the API shows of a client secret: its last four characters. A secret of
-// eight characters or fewer shows only its last half, so a short secret is never shown whole.
+// four characters or fewer shows one character less than its length, so it is never shown whole.
 func redactSecret(secret *string) *string {
 	if secret == nil {
 		return nil
 	}
 	r := []rune(*secret)
-	n := min(4, len(r)/2)
+	n := max(0, min(4, len(r)-1))
 	shown := string(r[len(r)-n:])
 	return &shown
 }
-
-// scopesOrNil keeps "no scopes given" (nil) apart from an empty list.
-func scopesOrNil(scopes []string) []string { return slices.Clone(scopes) }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipes-emulator/pipes-emulator/emulator/store"
+	"github.com/pipes-emulator/pipes-emulator/fixtures"
 )
 
 // CONTRACT §3: data integrations.
@@ -116,9 +118,11 @@ func TestDataIntegrationObject(t *testing.T) {
 		assert.Less(t, obj.ID, a.ID)
 		assert.Less(t, a.ID, b.ID)
 	})
-	t.Run("short secrets are never shown whole", func(t *testing.T) {
-		got := h.create(t, map[string]any{"provider": "figma", "credentials": map[string]any{"type": "custom", "client_id": "c", "client_secret": "abc"}})
-		assert.Equal(t, ptr("c"), got.Credentials.RedactedClientSecret)
+	t.Run("five characters show the last four; shorter secrets are never shown whole", func(t *testing.T) {
+		got := h.create(t, map[string]any{"provider": "figma", "credentials": map[string]any{"type": "custom", "client_id": "c", "client_secret": "abcde"}})
+		assert.Equal(t, ptr("bcde"), got.Credentials.RedactedClientSecret)
+		got = h.update(t, "figma", map[string]any{"credentials": map[string]any{"type": "custom", "client_id": "c", "client_secret": "abc"}})
+		assert.Equal(t, ptr("bc"), got.Credentials.RedactedClientSecret)
 	})
 }
 
@@ -168,6 +172,10 @@ func TestCreateDataIntegration(t *testing.T) {
 		{"unknown built-in slug", `{"provider":"not-a-provider"}`, 404, CodeNotFound, nil},
 		{"slug the environment has", `{"provider":"github"}`, 409, CodeAlreadyExists, nil},
 		{"custom slug the environment has", `{"provider":"acme-crm"}`, 409, CodeAlreadyExists, nil},
+		{"custom slug the environment has, defined again", `{"provider":"acme-crm","custom_provider":{"name":"x","authorization_url":"https://a.example","token_url":"https://a.example/t"}}`,
+			409, CodeAlreadyExists, nil},
+		{"custom credentials with empty secret", `{"provider":"zoom","credentials":{"type":"custom","client_id":"x","client_secret":""}}`,
+			422, CodeInvalidCredentials, []FieldError{{"credentials.client_secret", "required"}}},
 		{"custom provider shadowing a built-in slug", `{"provider":"hubspot","custom_provider":{"name":"x","authorization_url":"https://a.example","token_url":"https://a.example/t"}}`,
 			422, CodeInvalidCustomProvider, []FieldError{{"provider", "not_allowed"}}},
 		{"custom slug with upper case", `{"provider":"My-CRM","custom_provider":{"name":"x","authorization_url":"https://a.example","token_url":"https://a.example/t"}}`,
@@ -277,10 +285,12 @@ func TestSharedCredentialIntegrations(t *testing.T) {
 }
 
 func TestUpdateDataIntegration(t *testing.T) {
-	t.Run("absent fields are unchanged", func(t *testing.T) {
+	t.Run("absent fields are unchanged, updated_at moves all the same", func(t *testing.T) {
 		h := newHarness(t)
 		before := h.get(t, "slack")
+		h.clock.Advance(time.Second)
 		after := h.update(t, "slack", map[string]any{})
+		assert.Equal(t, "2026-03-01T09:00:01.000Z", after.UpdatedAt)
 		before.UpdatedAt, after.UpdatedAt = "", ""
 		assert.Equal(t, before, after)
 	})
@@ -428,4 +438,24 @@ func TestListFiltersSharedCredentials(t *testing.T) {
 	}
 	assert.Equal(t, []string{"acme-crm", "salesforce", "notion", "slack", "github"}, listSlugs(t, h), "custom providers included, newest first")
 	assert.Regexp(t, regexp.MustCompile(`"list_metadata":\{"before":null,"after":null\}`), string(res.Body))
+}
+
+func TestIntegrationTypeComesFromTheCatalog(t *testing.T) {
+	defaults, err := fixtures.Default()
+	require.NoError(t, err)
+	providers := append(slices.Clone(defaults.Providers), fixtures.Provider{Slug: "jira-cloud", Name: "Jira", IntegrationType: "atlassian"})
+	h := newHarness(t, Config{Fixtures: &fixtures.Set{Providers: providers,
+		Environments: []fixtures.Environment{{ID: "e", APIKeys: []string{defaultKey}}}}})
+	assert.Equal(t, "atlassian", h.create(t, map[string]any{"provider": "jira-cloud"}).IntegrationType)
+}
+
+func TestErrorsListOnlyWhenFieldsAreAtFault(t *testing.T) {
+	h := newHarness(t)
+	for _, res := range []response{
+		h.do(http.MethodGet, "/data-integrations/zoom", nil),
+		h.do(http.MethodPost, "/data-integrations", map[string]any{"provider": "github"}),
+		h.do(http.MethodPost, "/data-integrations", map[string]any{"provider": "not-a-provider"}),
+	} {
+		assert.NotContains(t, res.JSON(t), "errors", "body: %s", res.Body)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -38,6 +39,9 @@ func (s *Server) replayIdempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		envID := environmentOf(c)
 		hash := sha256.Sum256(body)
+		// Requests with the same key run one at a time, so a retry sent while the first
+		// request is still running waits for it and then replays its response.
+		defer s.idempotencyLocks.lock(envID + "\x00" + key)()
 		now := s.now()
 
 		var first store.IdempotencyRecord
@@ -74,12 +78,7 @@ func (s *Server) replayIdempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			Body:            rec.body.Bytes(),
 			ExpiresUnixNano: uint64(now.Add(idempotencyWindow).UnixNano()),
 		}
-		err = s.store.Update(func(tx *store.Txn) error {
-			if _, err := tx.IdempotencyRecord(envID, key); err == nil {
-				return nil // a concurrent request with the same key finished first: it stays the one
-			}
-			return tx.PutIdempotencyRecord(record, now)
-		})
+		err = s.store.Update(func(tx *store.Txn) error { return tx.PutIdempotencyRecord(record, now) })
 		if err != nil {
 			s.log.Error("remember idempotent response", "error", err.Error())
 		}
@@ -107,4 +106,39 @@ type recordingWriter struct {
 func (w *recordingWriter) Write(p []byte) (int, error) {
 	w.body.Write(p)
 	return w.ResponseWriter.Write(p)
+}
+
+// keyedLocks is a mutex per key, for keys that come and go.
+type keyedLocks struct {
+	mu    sync.Mutex
+	locks map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock locks key and returns its unlock.
+func (k *keyedLocks) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.locks[key] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -55,4 +56,15 @@ func (s *Server) recoverPanics() echo.MiddlewareFunc {
 // health answers as soon as the server accepts requests.
 func (s *Server) health(c echo.Context) error {
 	return c.JSON(200, map[string]string{"status": "ok"})
+}
+
+// refuseBareOptions answers OPTIONS on a known path with 405, as any other method the path does
+// not serve: echo would answer 204 on its own. (CORS preflights are answered before this.)
+func refuseBareOptions(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodOptions && c.Path() != "" {
+			return echo.ErrMethodNotAllowed
+		}
+		return next(c)
+	}
 }

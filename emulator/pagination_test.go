@@ -130,6 +130,14 @@ func TestPaginationTable(t *testing.T) {
 		assert.Equal(t, ids(12, 11, 10, 9, 8, 7, 6, 5, 4, 3), p.IDs)
 		assert.Equal(t, cursor(3), p.After)
 	})
+	t.Run("limit 100 is honoured", func(t *testing.T) {
+		for i := 13; i <= 105; i++ {
+			id[i] = h.createCustom(t, fmt.Sprintf("item-%d", i))
+		}
+		p := h.list(t, url.Values{"limit": {"100"}, "order": {"asc"}})
+		assert.Len(t, p.IDs, 100)
+		assert.Equal(t, cursor(100), p.After)
+	})
 	t.Run("a deleted cursor still positions the page", func(t *testing.T) {
 		require.Equal(t, http.StatusNoContent, h.do(http.MethodDelete, "/data-integrations/item-4", nil).Status)
 		p := h.list(t, url.Values{"order": {"desc"}, "limit": {"3"}, "after": {id[4]}})

@@ -5,8 +5,9 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
-// bodyLimit is the largest request body the API takes (CONTRACT §1).
-const bodyLimit = "1M"
+// bodyLimit is the largest request body the API takes (CONTRACT §1): 1 MiB, 1 048 576 bytes
+// (echo reads "1M" as 10^6).
+const bodyLimit = "1MiB"
 
 // routes is every route of the server, with the middleware each passes through, in the order a
 // request meets them.
@@ -17,6 +18,7 @@ func (s *Server) routes() {
 		s.accessLog(),
 		s.recoverPanics(),
 		middleware.BodyLimit(bodyLimit),
+		refuseBareOptions,
 	)
 
 	// The control plane: not part of the WorkOS API.
@@ -35,7 +37,15 @@ func (s *Server) routes() {
 	e.GET("/data-integrations/:slug", s.getDataIntegration, api...)
 	e.PUT("/data-integrations/:slug", s.updateDataIntegration, api...)
 	e.DELETE("/data-integrations/:slug", s.deleteDataIntegration, api...)
+	e.POST("/data-integrations/:slug/token", s.getAccessToken, api...)
+
+	e.POST("/user_management/users/:user_id/connected_accounts/:slug", s.importConnectedAccount, api...)
+	e.GET("/user_management/users/:user_id/connected_accounts/:slug", s.getConnectedAccount, api...)
+	e.PUT("/user_management/users/:user_id/connected_accounts/:slug", s.updateConnectedAccount, api...)
+	e.DELETE("/user_management/users/:user_id/connected_accounts/:slug", s.deleteConnectedAccount, api...)
+	e.GET("/user_management/users/:user_id/data_providers", s.listUserDataProviders, api...)
 	// Echo lets a parameter that ends a route swallow the rest of the path, slashes included;
-	// this makes /data-integrations/github/nope an unknown route instead of slug "github/nope".
+	// these make /data-integrations/github/nope an unknown route instead of slug "github/nope".
 	e.RouteNotFound("/data-integrations/:slug/*", echo.NotFoundHandler)
+	e.RouteNotFound("/user_management/users/:user_id/connected_accounts/:slug/*", echo.NotFoundHandler)
 }

@@ -80,23 +80,53 @@ func (s *Server) seedObjects(tx *store.Txn, envID string, env fixtures.Environme
 		}
 	}
 	for _, f := range env.ConnectedAccounts {
-		_, err := tx.DataIntegration(envID, f.Slug)
-		if errors.Is(err, store.ErrNotFound) {
-			return &fixtures.Error{Location: f.Where, Field: "slug",
-				Message: fmt.Sprintf("names no data integration of this environment (%q)", f.Slug)}
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ConnectedAccount(envID, f.Slug, f.UserID, f.OrganizationID); err == nil {
-			return &fixtures.Error{Location: f.Where, Field: "user_id",
-				Message: "this user already has an account for this integration and organization"}
-		}
-		if err := tx.PutConnectedAccount(s.accountFromFixture(envID, f)); err != nil {
+		if err := s.seedAccount(tx, envID, f); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// seedAccount imports a fixture's connected account by the rules of the import API.
+func (s *Server) seedAccount(tx *store.Txn, envID string, f fixtures.ConnectedAccount) error {
+	at := func(field string, err error) error {
+		var e *Error
+		if errors.As(err, &e) {
+			return &fixtures.Error{Location: f.Where, Field: field, Message: e.Message}
+		}
+		return err
+	}
+	if _, err := importableIntegration(tx, envID, f.Slug); err != nil {
+		return at("slug", err)
+	}
+	if err := (accountOwner{userID: f.UserID}).check(); err != nil {
+		return at("user_id", err)
+	}
+	owner := accountOwner{userID: f.UserID, organizationID: f.OrganizationID}
+	if err := owner.check(); err != nil {
+		return at("organization_id", err)
+	}
+	if _, err := tx.ConnectedAccount(envID, f.Slug, f.UserID, f.OrganizationID); err == nil {
+		return at("user_id", errorf(CodeAlreadyExists, MsgAccountExists, f.UserID, f.Slug))
+	}
+	in := connectedAccountInput{Scopes: f.Scopes, ExpiresAt: f.ExpiresAt}
+	if f.AccessToken != "" {
+		in.AccessToken = &f.AccessToken
+	}
+	if f.RefreshToken != "" {
+		in.RefreshToken = &f.RefreshToken
+	}
+	if f.State != "" {
+		in.State = &f.State
+	}
+	a, err := s.newConnectedAccount(envID, f.Slug, owner, in)
+	if err != nil {
+		return at("access_token", err)
+	}
+	if f.ID != "" {
+		a.ID = f.ID
+	}
+	return tx.PutConnectedAccount(a)
 }
 
 func (s *Server) integrationFromFixture(tx *store.Txn, envID string, f fixtures.DataIntegration) (store.DataIntegration, error) {
@@ -154,41 +184,6 @@ func (s *Server) integrationFromFixture(tx *store.Txn, envID string, f fixtures.
 	return d, nil
 }
 
-func (s *Server) accountFromFixture(envID string, f fixtures.ConnectedAccount) store.ConnectedAccount {
-	now := s.now()
-	a := store.ConnectedAccount{
-		EnvironmentID:  envID,
-		ID:             f.ID,
-		Slug:           f.Slug,
-		UserID:         f.UserID,
-		OrganizationID: f.OrganizationID,
-		Scopes:         f.Scopes,
-		AuthMethod:     "oauth",
-		AccessToken:    f.AccessToken,
-		RefreshToken:   f.RefreshToken,
-		State:          f.State,
-		CreatedAt:      now,
-		UpdatedAt:      now,
-	}
-	if a.ID == "" {
-		a.ID = s.ids.New("data_installation_")
-	}
-	if a.Scopes == nil {
-		a.Scopes = []string{}
-	}
-	if f.ExpiresAt != nil {
-		t := f.ExpiresAt.UTC()
-		a.ExpiresAt = &t
-	}
-	if a.State == "" {
-		a.State = store.AccountConnected
-		if a.ExpiresAt != nil && !a.ExpiresAt.After(now) && a.RefreshToken == "" {
-			a.State = store.AccountNeedsReauthorization
-		}
-	}
-	return a
-}
-
 // fixtureError says where in the fixture files an API rule was broken.
 func fixtureError(where fixtures.Location, err error) error {
 	var e *Error
@@ -202,6 +197,7 @@ func fixtureError(where fixtures.Location, err error) error {
 			field = "slug"
 		}
 	}
+
 	return &fixtures.Error{Location: where, Field: field, Message: e.Message}
 }
 

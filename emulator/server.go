@@ -55,6 +55,8 @@ type Server struct {
 	hasTemplate bool
 	// seeded is the store right after seeding: what Reset restores.
 	seeded *store.Store
+	// idempotencyLocks serialises requests that share an Idempotency-Key.
+	idempotencyLocks keyedLocks
 }
 
 // New builds a server and seeds its store from the fixtures. A fixture that breaks a rule of

@@ -98,11 +98,11 @@ func accountToFixture(a store.ConnectedAccount) fixtures.ConnectedAccount {
 		ID: a.ID, Slug: a.Slug, UserID: a.UserID, OrganizationID: a.OrganizationID, Scopes: a.Scopes,
 		State: a.State, ExpiresAt: a.ExpiresAt,
 	}
-	if t := redactedSecret(&a.AccessToken); a.AccessToken != "" {
-		f.AccessToken = *t
+	if a.AccessToken != "" {
+		f.AccessToken = *redactedSecret(&a.AccessToken)
 	}
-	if t := redactedSecret(&a.RefreshToken); a.RefreshToken != "" {
-		f.RefreshToken = *t
+	if a.RefreshToken != "" {
+		f.RefreshToken = *redactedSecret(&a.RefreshToken)
 	}
 	return f
 }

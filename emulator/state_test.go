@@ -97,7 +97,7 @@ func TestSeed(t *testing.T) {
 		var fe *fixtures.Error
 		require.ErrorAs(t, err, &fe)
 		assert.Equal(t, "slug", fe.Field)
-		require.NoError(t, h.server.Seed(h.key, fixtures.Environment{ConnectedAccounts: []fixtures.ConnectedAccount{{Slug: "slack", UserID: "u"}}}),
+		require.NoError(t, h.server.Seed(h.key, fixtures.Environment{ConnectedAccounts: []fixtures.ConnectedAccount{{Slug: "slack", UserID: "user_u", State: "connected"}}}),
 			"slack is seeded already")
 	})
 }

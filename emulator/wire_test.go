@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,6 +75,10 @@ func TestInvalidRequests(t *testing.T) {
 		fields []FieldError
 	}{
 		{"malformed JSON", http.MethodPost, "/data-integrations", `{"provider":`, []FieldError{{"body", "malformed_json"}}},
+		{"data after the JSON value", http.MethodPost, "/data-integrations", `{"provider":"zoom"} xx`, []FieldError{{"body", "malformed_json"}}},
+		{"two JSON values", http.MethodPut, "/data-integrations/github", `{"enabled":true}[]`, []FieldError{{"body", "malformed_json"}}},
+		{"number out of range", http.MethodPost, "/data-integrations", `{"provider":"zoom","enabled":1e400}`, []FieldError{{"enabled", "invalid_type"}}},
+		{"cursor that overflows a ULID", http.MethodGet, "/data-integrations?after=data_integration_ZZZZZZZZZZZZZZZZZZZZZZZZZZ", nil, []FieldError{{"after", "invalid_format"}}},
 		{"empty body", http.MethodPost, "/data-integrations", ``, nil},
 		{"missing provider", http.MethodPost, "/data-integrations", `{}`, []FieldError{{"provider", "required"}}},
 		{"wrong type", http.MethodPost, "/data-integrations", `{"provider":"github","enabled":"yes"}`, []FieldError{{"enabled", "invalid_type"}}},
@@ -101,7 +106,9 @@ func TestInvalidRequests(t *testing.T) {
 			for _, f := range tt.fields {
 				assert.Contains(t, e.Message, f.Field, "the message names each field")
 			}
-			assert.NotContains(t, e.Message, "Schema:", "no schema dump in messages")
+			for _, internal := range []string{"Schema:", "json.", "float64", "regular expression", "^"} {
+				assert.NotContains(t, e.Message, internal, "messages are for people")
+			}
 			assert.Equal(t, string(before), string(h.do(http.MethodGet, "/data-integrations?limit=100", nil).Body), "a bad request changes nothing")
 		})
 	}
@@ -121,6 +128,21 @@ func TestRouteErrors(t *testing.T) {
 		big := `{"provider":"github","description":"` + strings.Repeat("x", 1<<20) + `"}`
 		requireError(t, h.do(http.MethodPost, "/data-integrations", big), http.StatusRequestEntityTooLarge, CodeTooLarge)
 		requireError(t, h.do(http.MethodPut, "/data-integrations/github", big), http.StatusRequestEntityTooLarge, CodeTooLarge)
+		oneByteOver := `{"description":"` + strings.Repeat("x", 1<<20-len(`{"description":""}`)+1) + `"}`
+		requireError(t, h.do(http.MethodPut, "/data-integrations/github", oneByteOver), http.StatusRequestEntityTooLarge, CodeTooLarge)
+	})
+	t.Run("body of exactly 1 MiB is taken", func(t *testing.T) {
+		exact := `{"description":"` + strings.Repeat("x", 1<<20-len(`{"description":""}`)) + `"}`
+		require.Len(t, exact, 1<<20)
+		assert.Equal(t, http.StatusOK, h.do(http.MethodPut, "/data-integrations/github", exact).Status)
+	})
+	t.Run("OPTIONS is a method like the others: 405", func(t *testing.T) {
+		requireError(t, h.do(http.MethodOptions, "/data-integrations", nil), http.StatusMethodNotAllowed, CodeMethodNotAllowed)
+		requireError(t, h.do(http.MethodOptions, "/data-integrations/github", nil, withoutAuth()), http.StatusMethodNotAllowed, CodeMethodNotAllowed)
+	})
+	t.Run("a body without Content-Type is 415", func(t *testing.T) {
+		res := h.do(http.MethodPost, "/data-integrations", `{"provider":"zoom"}`, func(r *http.Request) { r.Header.Del("Content-Type") })
+		requireError(t, res, http.StatusUnsupportedMediaType, CodeUnsupportedMediaType)
 	})
 	t.Run("non-JSON body is 415", func(t *testing.T) {
 		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "application/xml"} {
@@ -176,6 +198,42 @@ func TestIdempotency(t *testing.T) {
 		res := other.do(http.MethodPost, "/data-integrations", body, header("Idempotency-Key", "k4"))
 		assert.Equal(t, http.StatusCreated, res.Status)
 		assert.Empty(t, res.Header.Get("Idempotent-Replayed"))
+	})
+	t.Run("a key is remembered again after it expires", func(t *testing.T) {
+		h := newHarness(t)
+		require.Equal(t, http.StatusCreated, h.do(http.MethodPost, "/data-integrations", body, header("Idempotency-Key", "k6")).Status)
+		h.clock.Advance(25 * time.Hour)
+		require.Equal(t, http.StatusNoContent, h.do(http.MethodDelete, "/data-integrations/asana", nil).Status)
+		require.Equal(t, http.StatusCreated, h.do(http.MethodPost, "/data-integrations", body, header("Idempotency-Key", "k6")).Status)
+		res := h.do(http.MethodPost, "/data-integrations", body, header("Idempotency-Key", "k6"))
+		assert.Equal(t, http.StatusCreated, res.Status)
+		assert.Equal(t, "true", res.Header.Get("Idempotent-Replayed"))
+	})
+	t.Run("requests with the same key at once: one runs, the others replay it", func(t *testing.T) {
+		h := newHarness(t)
+		statuses := make(chan response, 8)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() { statuses <- h.do(http.MethodPost, "/data-integrations", body, header("Idempotency-Key", "k7")) })
+		}
+		wg.Wait()
+		close(statuses)
+		replayed := 0
+		for res := range statuses {
+			assert.Equal(t, http.StatusCreated, res.Status, "body: %s", res.Body)
+			if res.Header.Get("Idempotent-Replayed") == "true" {
+				replayed++
+			}
+		}
+		assert.Equal(t, 7, replayed)
+	})
+	t.Run("only POST is replayed", func(t *testing.T) {
+		h := newHarness(t)
+		first := h.do(http.MethodPut, "/data-integrations/github", map[string]any{"enabled": false}, header("Idempotency-Key", "k8"))
+		h.clock.Advance(time.Second)
+		again := h.do(http.MethodPut, "/data-integrations/github", map[string]any{"enabled": false}, header("Idempotency-Key", "k8"))
+		assert.Empty(t, again.Header.Get("Idempotent-Replayed"))
+		assert.NotEqual(t, first.JSON(t)["updated_at"], again.JSON(t)["updated_at"])
 	})
 	t.Run("a key expires after 24 hours", func(t *testing.T) {
 		h := newHarness(t)

@@ -1,8 +1,11 @@
 package openapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"slices"
@@ -78,6 +81,13 @@ func (o *Operations) Middleware(onViolation func(*Violation) error) echo.Middlew
 			if v := checkMediaType(route, req); v != nil {
 				return onViolation(v)
 			}
+			v, err := checkJSONSyntax(route, req)
+			if err != nil {
+				return err // reading the body failed in echo: over the body limit
+			}
+			if v != nil {
+				return onViolation(v)
+			}
 			params := make(map[string]string, len(c.ParamNames()))
 			for i, name := range c.ParamNames() {
 				params[name] = c.ParamValues()[i]
@@ -134,6 +144,28 @@ func checkMediaType(route *routers.Route, req *http.Request) *Violation {
 	}
 }
 
+// checkJSONSyntax refuses a body that is not exactly one JSON value. kin-openapi decodes only the
+// first value of a body and ignores what follows it.
+func checkJSONSyntax(route *routers.Route, req *http.Request) (*Violation, error) {
+	if route.Operation.RequestBody == nil || req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	if len(bytes.TrimSpace(body)) == 0 || json.Valid(body) {
+		return nil, nil
+	}
+	reason := "The request body is not valid JSON"
+	var syntaxErr *json.SyntaxError
+	if err := json.Unmarshal(body, new(any)); errors.As(err, &syntaxErr) {
+		reason = fmt.Sprintf("The request body is not valid JSON: syntax error at byte %d", syntaxErr.Offset)
+	}
+	return &Violation{Fields: []FieldViolation{{Field: "body", Code: CodeMalformedJSON, Reason: reason}}}, nil
+}
+
 // violationOf flattens kin-openapi's error tree into one FieldViolation per problem.
 func violationOf(err error) *Violation {
 	v := &Violation{}
@@ -181,7 +213,7 @@ func (v *Violation) addRequestError(e *openapi3filter.RequestError) {
 	case errors.As(e.Err, &parseErr):
 		if e.RequestBody != nil {
 			v.Fields = append(v.Fields, FieldViolation{Field: field, Code: CodeMalformedJSON,
-				Reason: "The request body is not valid JSON: " + parseErr.Cause.Error()})
+				Reason: "The request body is not valid JSON"})
 			return
 		}
 		v.Fields = append(v.Fields, FieldViolation{Field: field, Code: CodeInvalidType,
@@ -228,8 +260,16 @@ func (v *Violation) addSchemaError(e *openapi3.SchemaError, reqErr *openapi3filt
 	v.Fields = append(v.Fields, FieldViolation{Field: field, Code: code, Reason: fmt.Sprintf("%s: %s", field, reasonOf(e))})
 }
 
+// reasonOf says what is wrong in words for people: never a regular expression or a Go type.
 func reasonOf(e *openapi3.SchemaError) string {
-	if e.Reason != "" {
+	switch {
+	case e.SchemaField == "pattern" && e.Schema != nil && e.Schema.Description != "":
+		return "must be " + e.Schema.Description
+	case e.SchemaField == "pattern":
+		return "is not in the expected format"
+	case strings.Contains(e.Reason, "json.Number"), strings.Contains(e.Reason, "float64"):
+		return "is not a number in range"
+	case e.Reason != "":
 		return e.Reason
 	}
 	return "does not match the schema's " + e.SchemaField

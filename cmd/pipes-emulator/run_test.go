@@ -93,12 +93,21 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	require.Equal(t, http.StatusCreated, res.StatusCode, "body: %s", body)
 	assert.Contains(t, string(body), url+"/data-integrations/zoom/dik_", "redirect_uri is based on the listening address")
 
+	req, _ = http.NewRequest(http.MethodPut, url+"/data-integrations/zoom",
+		strings.NewReader(`{"credentials":{"type":"custom","client_id":"id","client_secret":"rotated-zoom-secret"}}`))
+	req.Header.Set("Authorization", "Bearer sk_test_default")
+	req.Header.Set("Content-Type", "application/json")
+	res2, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res2.Body.Close()
+	require.Equal(t, http.StatusOK, res2.StatusCode)
+
 	require.NoError(t, stop(), "a graceful stop returns nil (exit 0)")
 	log := stderr.String()
 	assert.Contains(t, log, "path=/data-integrations")
 	assert.Contains(t, log, "request_id=req_")
 	assert.Contains(t, log, res.Header.Get("X-Request-ID"), "the log line carries the response's request id")
-	for _, secret := range []string{"sk_test_default", "zoom-very-secret", "Authorization"} {
+	for _, secret := range []string{"sk_test_default", "zoom-very-secret", "rotated-zoom-secret", "Authorization"} {
 		assert.NotContains(t, log, secret)
 	}
 }

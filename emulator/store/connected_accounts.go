@@ -68,3 +68,12 @@ func (t *Txn) ConnectedAccountsOf(environmentID, slug string) ([]ConnectedAccoun
 	}
 	return accounts, nil
 }
+
+// DeleteConnectedAccount removes one account and reports whether it existed.
+func (t *Txn) DeleteConnectedAccount(environmentID, slug, userID, organizationID string) (bool, error) {
+	n, err := t.txn.DeleteAll(tableConnectedAccounts, indexID, environmentID, slug, userID, organizationID)
+	if err != nil {
+		return false, fmt.Errorf("store: delete connected account: %w", err)
+	}
+	return n > 0, nil
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-memdb"
@@ -184,4 +185,9 @@ func (t *Txn) AllDataIntegrations(environmentID string) ([]DataIntegration, erro
 		out = append(out, obj.(*DataIntegration).Clone())
 	}
 	return out, nil
+}
+
+// SortByID orders integrations by id: creation order.
+func SortByID(integrations []DataIntegration) {
+	slices.SortFunc(integrations, func(a, b DataIntegration) int { return strings.Compare(a.ID, b.ID) })
 }
