@@ -15,12 +15,6 @@ import (
 // organization or none). Users and organizations are not modelled; ids of the right form are
 // accepted.
 
-// Error codes of connected accounts beyond CONTRACT §1's table (emulator choices).
-const (
-	CodeIntegrationNotValid     = "data_integration_not_valid"
-	CodeInvalidConnectedAccount = "invalid_connected_account"
-)
-
 // Messages of connected accounts.
 const (
 	MsgUserNotFound          = "User not found: '%s'."

@@ -21,26 +21,31 @@ const (
 	CodeUnsupportedMediaType  = "unsupported_media_type"
 	CodeInvalidCredentials    = "invalid_credentials_configuration"
 	CodeInvalidCustomProvider = "invalid_custom_provider"
-	CodeRateLimitExceeded     = "rate_limit_exceeded"
-	CodeServerError           = "server_error"
-	CodeServiceUnavailable    = "service_unavailable"
+	// Connected accounts (CONTRACT §4 names no codes; these are the emulator\'s).
+	CodeIntegrationNotValid     = "data_integration_not_valid"
+	CodeInvalidConnectedAccount = "invalid_connected_account"
+	CodeRateLimitExceeded       = "rate_limit_exceeded"
+	CodeServerError             = "server_error"
+	CodeServiceUnavailable      = "service_unavailable"
 )
 
 // statusOf is the one table from error code to HTTP status.
 var statusOf = map[string]int{
-	CodeInvalidRequest:        http.StatusBadRequest,
-	CodeUnauthorized:          http.StatusUnauthorized,
-	CodeNotFound:              http.StatusNotFound,
-	CodeMethodNotAllowed:      http.StatusMethodNotAllowed,
-	CodeAlreadyExists:         http.StatusConflict,
-	CodeIdempotencyKeyReused:  http.StatusConflict,
-	CodeTooLarge:              http.StatusRequestEntityTooLarge,
-	CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
-	CodeInvalidCredentials:    http.StatusUnprocessableEntity,
-	CodeInvalidCustomProvider: http.StatusUnprocessableEntity,
-	CodeRateLimitExceeded:     http.StatusTooManyRequests,
-	CodeServerError:           http.StatusInternalServerError,
-	CodeServiceUnavailable:    http.StatusServiceUnavailable,
+	CodeInvalidRequest:          http.StatusBadRequest,
+	CodeUnauthorized:            http.StatusUnauthorized,
+	CodeNotFound:                http.StatusNotFound,
+	CodeMethodNotAllowed:        http.StatusMethodNotAllowed,
+	CodeAlreadyExists:           http.StatusConflict,
+	CodeIdempotencyKeyReused:    http.StatusConflict,
+	CodeTooLarge:                http.StatusRequestEntityTooLarge,
+	CodeUnsupportedMediaType:    http.StatusUnsupportedMediaType,
+	CodeInvalidCredentials:      http.StatusUnprocessableEntity,
+	CodeInvalidCustomProvider:   http.StatusUnprocessableEntity,
+	CodeIntegrationNotValid:     http.StatusUnprocessableEntity,
+	CodeInvalidConnectedAccount: http.StatusUnprocessableEntity,
+	CodeRateLimitExceeded:       http.StatusTooManyRequests,
+	CodeServerError:             http.StatusInternalServerError,
+	CodeServiceUnavailable:      http.StatusServiceUnavailable,
 }
 
 // Field error codes beyond the schema's (see openapi.Code*).

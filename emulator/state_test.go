@@ -120,3 +120,7 @@ func TestStateRedactsSecretsAndRoundTrips(t *testing.T) {
 	assert.Equal(t, h.get(t, "github").Credentials, other.get(t, "github").Credentials, "the redacted secret shows the same")
 	assert.Equal(t, slugsOf(st), slugsOf(copied))
 }
+
+func fixturesAccount(slug, user, state string) fixtures.Environment {
+	return fixtures.Environment{ConnectedAccounts: []fixtures.ConnectedAccount{{Slug: slug, UserID: user, State: state}}}
+}

@@ -265,3 +265,23 @@ func TestLogIsShownOnlyWhenTheTestFails(t *testing.T) {
 		}
 	}
 }
+
+func TestClockDrivesTokenExpiry(t *testing.T) {
+	clock := testutil.NewClock(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	emu := testutil.Start(t, testutil.WithClock(clock))
+	expires := clock.Now().Add(10 * time.Minute)
+	emu.Seed(emu.APIKey(), testutil.Objects{ConnectedAccounts: []testutil.ConnectedAccount{
+		{Slug: "slack", UserID: "user_1", AccessToken: "short-lived", ExpiresAt: &expires},
+		{Slug: "slack", UserID: "user_2", AccessToken: "refreshable", RefreshToken: "r", ExpiresAt: &expires},
+	}})
+	token := func(user string) string {
+		_, body := call(t, emu, emu.APIKey(), "POST", "/data-integrations/slack/token", `{"user_id":"`+user+`"}`)
+		return body
+	}
+	assert.Contains(t, token("user_1"), `"access_token":"short-lived"`)
+	emu.Advance(11 * time.Minute)
+	assert.JSONEq(t, `{"active":false,"error":"needs_reauthorization"}`, token("user_1"))
+	refreshed := token("user_2")
+	assert.NotContains(t, refreshed, "refreshable")
+	assert.Contains(t, refreshed, `"expires_at":"2026-06-01T13:11:00.000Z"`, "an hour after the emulator's now")
+}
