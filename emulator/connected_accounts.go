@@ -55,11 +55,11 @@ func connectedAccountView(a store.ConnectedAccount) connectedAccountJSON {
 
 // connectedAccountInput is the body of an import or an update. Absent fields are nil.
 type connectedAccountInput struct {
-	AccessToken  *string    `json:"access_token"`
-	RefreshToken *string    `json:"refresh_token"`
-	ExpiresAt    *time.Time `json:"expires_at"`
-	Scopes       []string   `json:"scopes"`
-	State        *string    `json:"state"`
+	AccessToken  *string             `json:"access_token"`
+	RefreshToken *string             `json:"refresh_token"`
+	ExpiresAt    optional[time.Time] `json:"expires_at"`
+	Scopes       []string            `json:"scopes"`
+	State        *string             `json:"state"`
 }
 
 // accountOwner is the user and organization a connected-account request is about.
@@ -129,12 +129,18 @@ func (s *Server) newConnectedAccount(envID, slug string, owner accountOwner, in 
 
 // applyAccountInput sets what the input carries; new tokens without a state derive it again.
 func applyAccountInput(a *store.ConnectedAccount, in connectedAccountInput, now time.Time) {
-	tokensChanged := in.AccessToken != nil || in.RefreshToken != nil || in.ExpiresAt != nil
+	tokensChanged := in.AccessToken != nil || in.RefreshToken != nil || in.ExpiresAt.Set
 	setIf(&a.AccessToken, in.AccessToken)
 	setIf(&a.RefreshToken, in.RefreshToken)
-	if in.ExpiresAt != nil {
-		t := in.ExpiresAt.UTC()
-		a.ExpiresAt = &t
+	switch {
+	case in.ExpiresAt.Set:
+		a.ExpiresAt = nil // null: the token does not expire
+		if t := in.ExpiresAt.ptr(); t != nil {
+			utc := t.UTC()
+			a.ExpiresAt = &utc
+		}
+	case in.AccessToken != nil:
+		a.ExpiresAt = nil // the old expiry was the old token's
 	}
 	if in.Scopes != nil {
 		a.Scopes = in.Scopes

@@ -154,3 +154,34 @@ func TestDeletingAnIntegrationRemovesItsAccounts(t *testing.T) {
 	requireError(t, h.do(http.MethodGet, accountsPath+"slack", nil), http.StatusNotFound, CodeNotFound)
 	requireError(t, h.do(http.MethodGet, accountsPath+"slack?organization_id=org_01ACME", nil), http.StatusNotFound, CodeNotFound)
 }
+
+func TestConnectedAccountTokenChanges(t *testing.T) {
+	t.Run("a new access token without expires_at does not inherit the old expiry", func(t *testing.T) {
+		h := newHarness(t)
+		a := decodeAccount(t, h.do(http.MethodPost, accountsPath+"slack", map[string]any{"access_token": "old", "expires_at": "2020-01-01T00:00:00Z"}), http.StatusCreated)
+		require.Equal(t, "needs_reauthorization", a.State)
+		a = decodeAccount(t, h.do(http.MethodPut, accountsPath+"slack", map[string]any{"access_token": "brand-new"}), http.StatusOK)
+		assert.Equal(t, "connected", a.State)
+		tok := h.token(t, "slack", tokenUser)
+		require.True(t, tok.Active)
+		assert.Equal(t, "brand-new", tok.AccessToken.AccessToken)
+		assert.Nil(t, tok.AccessToken.ExpiresAt)
+	})
+	t.Run("expires_at null clears the expiry", func(t *testing.T) {
+		h := newHarness(t)
+		decodeAccount(t, h.do(http.MethodPost, accountsPath+"slack", map[string]any{"access_token": "t", "refresh_token": "r", "expires_at": "2020-01-01T00:00:00Z"}), http.StatusCreated)
+		decodeAccount(t, h.do(http.MethodPut, accountsPath+"slack", `{"expires_at":null}`), http.StatusOK)
+		assert.Equal(t, "t", h.token(t, "slack", tokenUser).AccessToken.AccessToken, "not expired, so not refreshed")
+	})
+	t.Run("an expiry of exactly now has expired", func(t *testing.T) {
+		h := newHarness(t)
+		a := decodeAccount(t, h.do(http.MethodPost, accountsPath+"slack", map[string]any{"access_token": "t", "expires_at": "2026-03-01T09:00:00Z"}), http.StatusCreated)
+		assert.Equal(t, "needs_reauthorization", a.State)
+	})
+	t.Run("a leap second the spec allows but Go cannot read is a 400 naming the field", func(t *testing.T) {
+		h := newHarness(t)
+		e := requireError(t, h.do(http.MethodPost, accountsPath+"slack", `{"access_token":"t","expires_at":"2026-06-30T23:59:60Z"}`),
+			http.StatusBadRequest, CodeInvalidRequest, FieldError{"expires_at", "invalid_format"})
+		assert.Contains(t, e.Message, "2026-06-30T23:59:60Z")
+	})
+}

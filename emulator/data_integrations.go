@@ -117,9 +117,53 @@ func decodeBody(c echo.Context, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return internal(fmt.Errorf("decode a body the spec accepted: %w", err))
+		// The spec accepts a few values Go cannot hold (a leap second, say): still the
+		// client's to fix, so a 400 that names the field.
+		field := "body"
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			field = typeErr.Field
+		}
+		var timeErr *time.ParseError
+		if errors.As(err, &timeErr) {
+			if f := fieldHolding(data, timeErr.Value); f != "" {
+				field = f
+			}
+			return &Error{Code: CodeInvalidRequest, Message: fmt.Sprintf(MsgUnreadableTimestamp, timeErr.Value),
+				Fields: []FieldError{{Field: field, Code: "invalid_format"}}, Err: err}
+		}
+		return &Error{Code: CodeInvalidRequest, Message: MsgUnreadableBody, Fields: []FieldError{{Field: field, Code: FieldInvalid}}, Err: err}
 	}
 	return nil
+}
+
+// fieldHolding returns the dotted path of the first string field whose value is value.
+func fieldHolding(data []byte, value string) string {
+	var v any
+	if json.Unmarshal(data, &v) != nil {
+		return ""
+	}
+	var walk func(v any, path string) string
+	walk = func(v any, path string) string {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, inner := range t {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				if found := walk(inner, p); found != "" {
+					return found
+				}
+			}
+		case string:
+			if t == value {
+				return path
+			}
+		}
+		return ""
+	}
+	return walk(v, "")
 }
 
 func (s *Server) createDataIntegration(c echo.Context) error {

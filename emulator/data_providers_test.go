@@ -77,6 +77,17 @@ func TestUserDataProviders(t *testing.T) {
 			assert.Nil(t, p.ConnectedAccount, "the organization's account is not the user's own")
 		}
 	})
+	t.Run("only valid integrations, even when enabled", func(t *testing.T) {
+		h.update(t, "notion", map[string]any{"enabled": true})     // invalid
+		h.update(t, "salesforce", map[string]any{"enabled": true}) // requested
+		for _, p := range h.providers(t, path).Data {
+			assert.NotContains(t, []string{"notion", "salesforce"}, p.Slug)
+		}
+	})
+	t.Run("description is the integration's", func(t *testing.T) {
+		res := h.do(http.MethodGet, path, nil)
+		assert.Contains(t, string(res.Body), `"description":"GitHub with the team's own OAuth app"`)
+	})
 	t.Run("disabling an integration removes it", func(t *testing.T) {
 		h.update(t, "slack", map[string]any{"enabled": false})
 		for _, p := range h.providers(t, path).Data {

@@ -73,6 +73,9 @@ const (
 	MsgTooLarge                = "The request body is larger than 1 MiB."
 	MsgIdempotencyKeyReused    = "The Idempotency-Key '%s' was already used with a different request body."
 	MsgServerError             = "The emulator failed to answer this request; its log has the details."
+	MsgUnreadableTimestamp     = "The timestamp %s is not one the emulator can read: use RFC 3339 with seconds from 00 to 59."
+	MsgUnreadableBody          = "The request body has a value the emulator cannot read."
+	MsgFaultNotFound           = "Fault not found: '%s'."
 )
 
 // FieldError names one field at fault.

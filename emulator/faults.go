@@ -32,7 +32,8 @@ type Fault struct {
 	Times int `json:"times"`
 	// Delay is waited before answering (or before serving normally, without a Status).
 	Delay time.Duration `json:"-"`
-	// RetryAfter, in seconds, is sent as Retry-After when not 0.
+	// RetryAfter, in seconds, is sent as Retry-After when not 0; a 429 always has one (1 s
+	// unless set).
 	RetryAfter int `json:"retry_after,omitempty"`
 	// Fired counts the requests the rule has applied to so far.
 	Fired int `json:"fired"`
@@ -51,7 +52,13 @@ var defaultFaultCodes = map[int]string{
 
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
 
+// defaultRetryAfter is the Retry-After of a 429 whose rule sets none: WorkOS always sends one.
+const defaultRetryAfter = 1
+
 func (f Fault) error() *Error {
+	if f.Status == http.StatusTooManyRequests && f.RetryAfter == 0 {
+		f.RetryAfter = defaultRetryAfter
+	}
 	code := f.Code
 	if code == "" {
 		code = defaultFaultCodes[f.Status]
@@ -202,15 +209,18 @@ func (s *Server) fireFault(envID, method, urlPath string) (Fault, bool, error) {
 
 // AddFault adds a fault rule to the environment of key and returns it with its id.
 func (s *Server) AddFault(key string, f Fault) (Fault, error) {
-	if err := f.check(); err != nil {
-		return Fault{}, err
-	}
 	envID, err := s.environmentFor(key)
 	if err != nil {
 		return Fault{}, err
 	}
+	return s.addFault(envID, f)
+}
+
+func (s *Server) addFault(envID string, f Fault) (Fault, error) {
+	if err := f.check(); err != nil {
+		return Fault{}, err
+	}
 	f.ID = s.ids.New("fault_")
-	f.Fired = 0
 	rule := store.Fault{EnvironmentID: envID, ID: f.ID, Method: strings.ToUpper(f.Method), Path: f.Path,
 		Status: f.Status, Code: f.Code, Message: f.Message, RetryAfter: f.RetryAfter, Delay: f.Delay,
 		Remaining: f.Times, CreatedAt: s.now()}
@@ -226,15 +236,22 @@ func (s *Server) Faults(key string) ([]Fault, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Fault
-	err = s.store.View(func(tx *store.Txn) error {
+	return s.faultsOf(envID)
+}
+
+func (s *Server) faultsOf(envID string) ([]Fault, error) {
+	out := []Fault{}
+	err := s.store.View(func(tx *store.Txn) error {
 		faults, err := tx.Faults(envID)
 		for _, f := range faults {
 			out = append(out, faultFromStore(f))
 		}
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, internal(err)
+	}
+	return out, nil
 }
 
 // RemoveFault removes one rule: a 404 Error when the environment has none with that id.
@@ -243,8 +260,13 @@ func (s *Server) RemoveFault(key, id string) error {
 	if err != nil {
 		return err
 	}
+	return s.removeFaultOf(envID, id)
+}
+
+func (s *Server) removeFaultOf(envID, id string) error {
 	var removed bool
-	err = s.store.Update(func(tx *store.Txn) error {
+	err := s.store.Update(func(tx *store.Txn) error {
+		var err error
 		removed, err = tx.DeleteFault(envID, id)
 		return err
 	})
@@ -252,7 +274,7 @@ func (s *Server) RemoveFault(key, id string) error {
 		return internal(err)
 	}
 	if !removed {
-		return errorf(CodeNotFound, "Fault not found: '%s'.", id)
+		return errorf(CodeNotFound, MsgFaultNotFound, id)
 	}
 	return nil
 }
@@ -263,5 +285,12 @@ func (s *Server) ClearFaults(key string) error {
 	if err != nil {
 		return err
 	}
-	return s.store.Update(func(tx *store.Txn) error { return tx.DeleteFaults(envID) })
+	return s.clearFaultsOf(envID)
+}
+
+func (s *Server) clearFaultsOf(envID string) error {
+	if err := s.store.Update(func(tx *store.Txn) error { return tx.DeleteFaults(envID) }); err != nil {
+		return internal(err)
+	}
+	return nil
 }

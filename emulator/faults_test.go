@@ -171,3 +171,11 @@ func TestBadFaultRulesAreRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestA429AlwaysHasRetryAfter(t *testing.T) {
+	h := newHarness(t)
+	h.addFault(t, Fault{Status: 429, Times: 1})
+	res := h.do(http.MethodGet, "/data-integrations", nil)
+	requireError(t, res, http.StatusTooManyRequests, CodeRateLimitExceeded)
+	assert.Equal(t, "1", res.Header.Get("Retry-After"))
+}

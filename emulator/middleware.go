@@ -68,3 +68,27 @@ func refuseBareOptions(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// Headers browsers may send to the emulator and read from it.
+var (
+	corsAllowHeaders  = []string{echo.HeaderAuthorization, echo.HeaderContentType, "Idempotency-Key", echo.HeaderXRequestID}
+	corsExposeHeaders = []string{echo.HeaderXRequestID, "Idempotent-Replayed", "Retry-After"}
+)
+
+// cors lets a browser app on another origin call the API and the control plane: preflights are
+// answered here, before authentication (browsers send no key with them).
+func (s *Server) cors() echo.MiddlewareFunc {
+	return middleware.CORSWithConfig(middleware.CORSConfig{
+		// Echo takes every OPTIONS for a preflight; one without Access-Control-Request-Method
+		// is not, and gets the 405 of any method a path does not serve.
+		Skipper: func(c echo.Context) bool {
+			req := c.Request()
+			return req.Method == http.MethodOptions && req.Header.Get(echo.HeaderAccessControlRequestMethod) == ""
+		},
+		AllowOrigins:  s.corsOrigins,
+		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete},
+		AllowHeaders:  corsAllowHeaders,
+		ExposeHeaders: corsExposeHeaders,
+		MaxAge:        600,
+	})
+}

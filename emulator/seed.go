@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/pipes-emulator/pipes-emulator/emulator/store"
 	"github.com/pipes-emulator/pipes-emulator/fixtures"
@@ -75,6 +76,11 @@ func (s *Server) seedObjects(tx *store.Txn, envID string, env fixtures.Environme
 		if err != nil {
 			return fixtureError(f.Where, err)
 		}
+		// Replacing an integration deletes the old one, and its connected accounts with it, as
+		// the API's delete does; accounts seeded below attach to the new one.
+		if _, err := tx.DeleteDataIntegration(envID, d.Slug); err != nil {
+			return err
+		}
 		if err := tx.PutDataIntegration(d); err != nil {
 			return err
 		}
@@ -87,7 +93,8 @@ func (s *Server) seedObjects(tx *store.Txn, envID string, env fixtures.Environme
 	return nil
 }
 
-// seedAccount imports a fixture's connected account by the rules of the import API.
+// seedAccount imports a fixture's connected account by the rules of the import API. An account
+// of the same user, organization and integration is replaced, as integrations are by slug.
 func (s *Server) seedAccount(tx *store.Txn, envID string, f fixtures.ConnectedAccount) error {
 	at := func(field string, err error) error {
 		var e *Error
@@ -106,10 +113,10 @@ func (s *Server) seedAccount(tx *store.Txn, envID string, f fixtures.ConnectedAc
 	if err := owner.check(); err != nil {
 		return at("organization_id", err)
 	}
-	if _, err := tx.ConnectedAccount(envID, f.Slug, f.UserID, f.OrganizationID); err == nil {
-		return at("user_id", errorf(CodeAlreadyExists, MsgAccountExists, f.UserID, f.Slug))
+	in := connectedAccountInput{Scopes: f.Scopes}
+	if f.ExpiresAt != nil {
+		in.ExpiresAt = optional[time.Time]{Set: true, Value: *f.ExpiresAt}
 	}
-	in := connectedAccountInput{Scopes: f.Scopes, ExpiresAt: f.ExpiresAt}
 	if f.AccessToken != "" {
 		in.AccessToken = &f.AccessToken
 	}
@@ -125,6 +132,12 @@ func (s *Server) seedAccount(tx *store.Txn, envID string, f fixtures.ConnectedAc
 	}
 	if f.ID != "" {
 		a.ID = f.ID
+	}
+	if f.CreatedAt != nil {
+		a.CreatedAt, a.UpdatedAt = f.CreatedAt.UTC(), f.CreatedAt.UTC()
+	}
+	if f.UpdatedAt != nil {
+		a.UpdatedAt = f.UpdatedAt.UTC()
 	}
 	return tx.PutConnectedAccount(a)
 }
@@ -172,6 +185,9 @@ func (s *Server) integrationFromFixture(tx *store.Txn, envID string, f fixtures.
 	}
 	if f.CreatedAt != nil {
 		d.CreatedAt, d.UpdatedAt = f.CreatedAt.UTC(), f.CreatedAt.UTC()
+	}
+	if f.UpdatedAt != nil {
+		d.UpdatedAt = f.UpdatedAt.UTC()
 	}
 	switch {
 	case f.State == store.StateRequested:

@@ -38,6 +38,8 @@ type Config struct {
 	// Entropy is the randomness of IDs; a seeded reader makes IDs repeatable. Nil is
 	// crypto/rand.
 	Entropy io.Reader
+	// CORSOrigins are the origins browsers may call the emulator from; empty allows any.
+	CORSOrigins []string
 }
 
 // Server is the emulator. It is an http.Handler.
@@ -57,12 +59,16 @@ type Server struct {
 	seeded *store.Store
 	// idempotencyLocks serialises requests that share an Idempotency-Key.
 	idempotencyLocks keyedLocks
+	// journal keeps the last requests of each environment.
+	journal journal
+	// corsOrigins are the browser origins allowed to call the emulator.
+	corsOrigins []string
 }
 
 // New builds a server and seeds its store from the fixtures. A fixture that breaks a rule of
 // the API is an error naming the file, the object and the field; no server is returned.
 func New(cfg Config) (*Server, error) {
-	doc, err := openapi.Load()
+	ops, err := openapi.LoadOperations()
 	if err != nil {
 		return nil, err
 	}
@@ -79,11 +85,15 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		echo:      echo.New(),
 		store:     st,
-		ops:       openapi.NewOperations(doc),
+		ops:       ops,
 		log:       cfg.Logger,
 		clock:     cfg.Clock,
 		publicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
 		strict:    cfg.StrictKeys,
+	}
+	s.corsOrigins = cfg.CORSOrigins
+	if len(s.corsOrigins) == 0 {
+		s.corsOrigins = []string{"*"}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

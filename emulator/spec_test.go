@@ -30,6 +30,10 @@ func TestHandlerDefaultsMatchTheSpec(t *testing.T) {
 	assert.Equal(t, defaultOrder, list.Parameters.GetByInAndName("query", "order").Schema.Value.Default)
 
 	assert.Equal(t, false, schemas["CreateDataIntegration"].Value.Properties["enabled"].Value.Default)
+	assert.EqualValues(t, 1, schemas["FaultInput"].Value.Properties["times"].Value.Default, "a fault fires once unless told")
+	journal := doc.Paths.Find("/_emulator/requests").Get
+	assert.EqualValues(t, defaultJournalLimit, journal.Parameters.GetByInAndName("query", "limit").Schema.Value.Default)
+	assert.EqualValues(t, maxJournalLimit, *journal.Parameters.GetByInAndName("query", "limit").Schema.Value.Max)
 
 	cp := schemas["CustomProviderInput"].Value.Properties
 	def := defaultCustomProvider()

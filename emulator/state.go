@@ -18,7 +18,7 @@ const redactedPrefix = "redacted-"
 // Seed puts integrations and connected accounts into the environment of key (created if it is
 // new), through the same rules as the API and the fixture files. It is all or nothing: on an
 // error, which names the object and field, nothing has changed. An integration with a slug the
-// environment has replaces it.
+// environment has replaces it, and so does an account of the same owner.
 func (s *Server) Seed(key string, objects fixtures.Environment) error {
 	envID, err := s.environmentFor(key)
 	if err != nil {
@@ -27,7 +27,12 @@ func (s *Server) Seed(key string, objects fixtures.Environment) error {
 	if err := fixtures.CheckObjects(&objects, fixtures.Location{File: "seed", Object: "environment"}); err != nil {
 		return err
 	}
-	err = s.store.Update(func(tx *store.Txn) error { return s.seedObjects(tx, envID, objects) })
+	return s.seedEnvironmentID(envID, objects)
+}
+
+// seedEnvironmentID seeds objects already checked by fixtures.CheckObjects.
+func (s *Server) seedEnvironmentID(envID string, objects fixtures.Environment) error {
+	err := s.store.Update(func(tx *store.Txn) error { return s.seedObjects(tx, envID, objects) })
 	var fe *fixtures.Error
 	if err != nil && !errors.As(err, &fe) {
 		return internal(err)
@@ -42,8 +47,12 @@ func (s *Server) State(key string) (fixtures.Environment, error) {
 	if err != nil {
 		return fixtures.Environment{}, err
 	}
+	return s.stateOf(envID)
+}
+
+func (s *Server) stateOf(envID string) (fixtures.Environment, error) {
 	out := fixtures.Environment{DataIntegrations: []fixtures.DataIntegration{}, ConnectedAccounts: []fixtures.ConnectedAccount{}}
-	err = s.store.View(func(tx *store.Txn) error {
+	err := s.store.View(func(tx *store.Txn) error {
 		env, err := tx.Environment(envID)
 		if err != nil {
 			return err
@@ -72,10 +81,10 @@ func (s *Server) State(key string) (fixtures.Environment, error) {
 }
 
 func integrationToFixture(d store.DataIntegration) fixtures.DataIntegration {
-	created := d.CreatedAt
+	created, updated := d.CreatedAt, d.UpdatedAt
 	f := fixtures.DataIntegration{
 		ID: d.ID, Slug: d.Slug, Description: d.Description, Enabled: d.Enabled, State: d.State,
-		Scopes: d.Scopes, CreatedAt: &created,
+		Scopes: d.Scopes, CreatedAt: &created, UpdatedAt: &updated,
 		Credentials: &fixtures.Credentials{Type: d.Credentials.Type, ClientID: d.Credentials.ClientID,
 			ClientSecret: redactedSecret(d.Credentials.ClientSecret)},
 	}
@@ -94,9 +103,10 @@ func integrationToFixture(d store.DataIntegration) fixtures.DataIntegration {
 }
 
 func accountToFixture(a store.ConnectedAccount) fixtures.ConnectedAccount {
+	created, updated := a.CreatedAt, a.UpdatedAt
 	f := fixtures.ConnectedAccount{
 		ID: a.ID, Slug: a.Slug, UserID: a.UserID, OrganizationID: a.OrganizationID, Scopes: a.Scopes,
-		State: a.State, ExpiresAt: a.ExpiresAt,
+		State: a.State, ExpiresAt: a.ExpiresAt, CreatedAt: &created, UpdatedAt: &updated,
 	}
 	if a.AccessToken != "" {
 		f.AccessToken = *redactedSecret(&a.AccessToken)

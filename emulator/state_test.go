@@ -31,7 +31,7 @@ func TestResetRestoresExactlyTheSeededState(t *testing.T) {
 	fresh.create(t, map[string]any{"provider": "box"})
 	require.NotEqual(t, seeded, h.state(t))
 
-	h.server.Reset()
+	require.NoError(t, h.server.Reset())
 	assert.Equal(t, seeded, h.state(t))
 	faults, err := h.server.Faults(h.key)
 	require.NoError(t, err)
@@ -123,4 +123,41 @@ func TestStateRedactsSecretsAndRoundTrips(t *testing.T) {
 
 func fixturesAccount(slug, user, state string) fixtures.Environment {
 	return fixtures.Environment{ConnectedAccounts: []fixtures.ConnectedAccount{{Slug: slug, UserID: user, State: state}}}
+}
+
+func TestResetKeepsEnvironmentsMadeSince(t *testing.T) {
+	h := newHarness(t, Config{StrictKeys: true})
+	key, err := h.server.NewEnvironment()
+	require.NoError(t, err)
+	fresh := h.withKey(key)
+	fresh.create(t, map[string]any{"provider": "zoom"})
+	before, err := h.server.State(key)
+	require.NoError(t, err)
+
+	require.NoError(t, h.server.Reset())
+	after := fresh.state(t)
+	assert.Equal(t, before.ID, after.ID, "same environment, same key, strict mode included")
+	assert.NotContains(t, slugsOf(after), "zoom", "seeded afresh")
+	assert.Contains(t, slugsOf(after), "github")
+}
+
+func TestResetEnvironmentClearsWhatCameSince(t *testing.T) {
+	h := newHarness(t)
+	body := map[string]any{"provider": "zoom"}
+	require.Equal(t, http.StatusCreated, h.do(http.MethodPost, "/data-integrations", body, header("Idempotency-Key", "once")).Status)
+	h.importAccount(t, "slack", map[string]any{"access_token": "a"}, "")
+	require.NoError(t, h.server.ResetEnvironment(h.key))
+	requireError(t, h.do(http.MethodGet, accountsPath+"slack", nil), http.StatusNotFound, CodeNotFound)
+	res := h.do(http.MethodPost, "/data-integrations", body, header("Idempotency-Key", "once"))
+	assert.Equal(t, http.StatusCreated, res.Status)
+	assert.Empty(t, res.Header.Get("Idempotent-Replayed"), "idempotency records went with the reset")
+}
+
+func TestSeedReplacingAnIntegrationDropsItsAccounts(t *testing.T) {
+	h := newHarness(t)
+	require.True(t, h.token(t, "github", map[string]any{"user_id": "user_01KF0RRQ200C51260Z4RPK8ET2"}).Active)
+	require.NoError(t, h.server.Seed(h.key, fixtures.Environment{DataIntegrations: []fixtures.DataIntegration{{Slug: "github"}}}))
+	assert.Equal(t, "invalid", h.get(t, "github").State)
+	assert.Equal(t, tokenAnswer{Error: "not_installed"}, h.token(t, "github", map[string]any{"user_id": "user_01KF0RRQ200C51260Z4RPK8ET2"}),
+		"replacing is deleting and creating: the accounts went with the old integration")
 }

@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"net/http"
 	"slices"
@@ -79,9 +77,10 @@ func (s *Server) getAccessToken(c echo.Context) error {
 			return tx.PutConnectedAccount(a)
 		case expired(a.ExpiresAt, now) || a.AccessToken == "":
 			// Refresh, as WorkOS does with the provider: a new token that lives an hour on the
-			// emulator's clock.
+			// emulator's clock. An account arranged with a refresh token or a state and no access
+			// token gets its first one the same way.
 			expires := now.Add(refreshedTokenLifetime)
-			a.AccessToken, a.ExpiresAt, a.UpdatedAt = newTokenValue(), &expires, now
+			a.AccessToken, a.ExpiresAt, a.UpdatedAt = s.newTokenValue(), &expires, now
 			if err := tx.PutConnectedAccount(a); err != nil {
 				return err
 			}
@@ -130,9 +129,6 @@ func missingScopes(requested, granted []string) []string {
 	return missing
 }
 
-// newTokenValue is an opaque access token, like a provider's.
-func newTokenValue() string {
-	b := make([]byte, 20)
-	_, _ = rand.Read(b)
-	return "emu_at_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
+// newTokenValue is an opaque access token, like a provider's. It comes from the emulator's ID
+// source, so it is repeatable where IDs are.
+func (s *Server) newTokenValue() string { return strings.ToLower(s.ids.New("emu_at_")) }

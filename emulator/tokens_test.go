@@ -122,3 +122,35 @@ func TestAccessToken(t *testing.T) {
 			http.StatusBadRequest, CodeInvalidRequest, FieldError{"user_id", "required"})
 	})
 }
+
+func TestAccessTokenEdges(t *testing.T) {
+	t.Run("an account arranged without an access token gets one minted", func(t *testing.T) {
+		for name, body := range map[string]map[string]any{
+			"refresh token only": {"refresh_token": "r"},
+			"state only":         {"state": "connected"},
+		} {
+			t.Run(name, func(t *testing.T) {
+				h := newHarness(t)
+				h.importAccount(t, "slack", body, "")
+				a := h.token(t, "slack", tokenUser)
+				require.True(t, a.Active)
+				assert.Regexp(t, `^emu_at_[0-9a-z]{26}$`, a.AccessToken.AccessToken)
+				assert.Equal(t, ptr("2026-03-01T10:00:00.000Z"), a.AccessToken.ExpiresAt)
+			})
+		}
+	})
+	t.Run("the switch to needs_reauthorization moves updated_at", func(t *testing.T) {
+		h := newHarness(t)
+		h.importAccount(t, "slack", map[string]any{"access_token": "t", "expires_at": "2026-03-01T09:10:00Z"}, "")
+		h.clock.Advance(time.Hour)
+		h.token(t, "slack", tokenUser)
+		a := decodeAccount(t, h.do(http.MethodGet, accountsPath+"slack", nil), http.StatusOK)
+		assert.Equal(t, "2026-03-01T10:00:00.000Z", a.UpdatedAt)
+	})
+	t.Run("missing scopes are listed once", func(t *testing.T) {
+		h := newHarness(t)
+		h.update(t, "slack", map[string]any{"scopes": []string{"a", "b", "a"}})
+		h.importAccount(t, "slack", map[string]any{"access_token": "t", "scopes": []string{"b"}}, "")
+		assert.Equal(t, []string{"a"}, h.token(t, "slack", tokenUser).AccessToken.MissingScopes)
+	})
+}

@@ -69,6 +69,15 @@ func NewOperations(doc *openapi3.T) *Operations {
 	return ops
 }
 
+// LoadOperations returns the operations of the embedded document, indexed once per process.
+var LoadOperations = sync.OnceValues(func() (*Operations, error) {
+	doc, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	return NewOperations(doc), nil
+})
+
 // Find returns the operation served at method and echoPath (as echo's c.Path() gives it).
 func (o *Operations) Find(method, echoPath string) (*routers.Route, bool) {
 	r, ok := o.byKey[routeKey(method, echoPath)]
@@ -86,3 +95,12 @@ func (o *Operations) Keys() []string {
 }
 
 func routeKey(method, echoPath string) string { return strings.ToUpper(method) + " " + echoPath }
+
+// JSON returns the document as JSON, rendered once per process.
+var JSON = sync.OnceValues(func() ([]byte, error) {
+	doc, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	return doc.MarshalJSON()
+})

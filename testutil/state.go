@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"github.com/pipes-emulator/pipes-emulator/emulator"
 	"github.com/pipes-emulator/pipes-emulator/fixtures"
 )
 
@@ -55,4 +56,18 @@ func (s *Server) ResetEnvironment(key string) {
 	if err := s.emu.ResetEnvironment(key); err != nil {
 		s.t.Fatalf("testutil: reset environment: %v", err)
 	}
+}
+
+// Request is one entry of an environment's journal: a request and its answer, secrets redacted.
+type Request = emulator.JournalEntry
+
+// Requests returns the last requests (up to limit) of the environment of key, newest first: what
+// GET /_emulator/requests returns.
+func (s *Server) Requests(key string, limit int) []Request {
+	s.t.Helper()
+	entries, err := s.emu.Requests(key, limit)
+	if err != nil {
+		s.t.Fatalf("testutil: requests: %v", err)
+	}
+	return entries
 }

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -49,6 +50,7 @@ type config struct {
 	strictKeys    bool
 	logger        *slog.Logger
 	apiKey        string
+	publicURL     string
 }
 
 // WithFixturesFS serves the fixture files of fsys (providers.json, environments.json) instead of
@@ -73,6 +75,12 @@ func WithFixtures(set *fixtures.Set) Option {
 // environment, sk_test_default with the embedded fixtures).
 func WithAPIKey(key string) Option {
 	return func(c *config) error { c.apiKey = key; return nil }
+}
+
+// WithPublicURL sets the base of redirect URIs (default: the server's own URL, whose port
+// changes from run to run). A fixed one keeps golden files stable.
+func WithPublicURL(url string) Option {
+	return func(c *config) error { c.publicURL = url; return nil }
 }
 
 // WithClock makes the emulator read time from clock: timestamps, token expiry and idempotency
@@ -117,7 +125,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		}
 		return nil
 	}
-	s, err := newServer(t, append(opts, quiet))
+	s, err := newServer(t, append(slices.Clip(opts), quiet)) // never into the caller's array
 	if err != nil {
 		t.Fatalf("testutil: %v", err)
 	}
@@ -161,6 +169,9 @@ func newServer(t failer, opts []Option) (*Server, error) {
 	// The listener comes first: redirect URIs carry its address.
 	ts := httptest.NewUnstartedServer(nil)
 	cfg.PublicURL = "http://" + ts.Listener.Addr().String()
+	if c.publicURL != "" {
+		cfg.PublicURL = c.publicURL
+	}
 	emu, err := emulator.New(cfg)
 	if err != nil {
 		ts.Close()
@@ -240,8 +251,14 @@ func (s *Server) NewEnvironment() string {
 	return key
 }
 
-// Reset puts every environment back to its seeded state, in constant time.
-func (s *Server) Reset() { s.emu.Reset() }
+// Reset puts every environment back to its seeded state: the fixtures' from a memdb snapshot in
+// constant time, those made since (NewEnvironment) seeded afresh under the same keys.
+func (s *Server) Reset() {
+	s.t.Helper()
+	if err := s.emu.Reset(); err != nil {
+		s.t.Fatalf("testutil: reset: %v", err)
+	}
+}
 
 // lockedBuffer collects the log of one server.
 type lockedBuffer struct {

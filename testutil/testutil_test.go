@@ -199,6 +199,11 @@ func TestFaultsFromGo(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	assert.GreaterOrEqual(t, time.Since(begin), 50*time.Millisecond)
 
+	journal := emu.Requests(emu.APIKey(), 10)
+	require.NotEmpty(t, journal)
+	assert.Equal(t, http.StatusOK, journal[0].Status, "the delayed request, served")
+	assert.Equal(t, http.StatusTooManyRequests, journal[1].Status)
+
 	id := emu.InjectFault(emu.APIKey(), testutil.Fault{Status: 500})
 	require.Len(t, emu.Faults(emu.APIKey()), 1)
 	assert.Equal(t, id, emu.Faults(emu.APIKey())[0].ID)
@@ -284,4 +289,51 @@ func TestClockDrivesTokenExpiry(t *testing.T) {
 	refreshed := token("user_2")
 	assert.NotContains(t, refreshed, "refreshable")
 	assert.Contains(t, refreshed, `"expires_at":"2026-06-01T13:11:00.000Z"`, "an hour after the emulator's now")
+}
+
+func TestResetKeepsNewEnvironmentKeysInStrictMode(t *testing.T) {
+	emu := testutil.Start(t, testutil.WithStrictKeys())
+	key := emu.NewEnvironment()
+	call(t, emu, key, "POST", "/data-integrations", `{"provider":"zoom"}`)
+	emu.Reset()
+	status, _ := call(t, emu, key, "GET", "/data-integrations/zoom", "")
+	assert.Equal(t, http.StatusNotFound, status, "seeded afresh")
+	status, _ = call(t, emu, key, "GET", "/data-integrations/github", "")
+	assert.Equal(t, http.StatusOK, status, "the key still works")
+}
+
+func TestGoldenFilesAreStable(t *testing.T) {
+	run := func() string {
+		emu := testutil.Start(t, testutil.WithDeterministicIDs(7), testutil.WithPublicURL("http://pipes-emulator.test"))
+		emu.Seed(emu.APIKey(), testutil.Objects{ConnectedAccounts: []testutil.ConnectedAccount{{Slug: "slack", UserID: "user_1", RefreshToken: "r"}}})
+		_, created := call(t, emu, emu.APIKey(), "POST", "/data-integrations", `{"provider":"zoom"}`)
+		_, token := call(t, emu, emu.APIKey(), "POST", "/data-integrations/slack/token", `{"user_id":"user_1"}`)
+		return created + token
+	}
+	first := run()
+	assert.Equal(t, first, run(), "IDs, redirect URIs and minted tokens repeat")
+	assert.Contains(t, first, `"redirect_uri":"http://pipes-emulator.test/data-integrations/zoom/dik_`)
+}
+
+func TestTheServerIsClosedWhenTheTestEnds(t *testing.T) {
+	tb := &fakeTB{TB: t}
+	emu := testutil.Start(tb)
+	status, _ := call(t, emu, emu.APIKey(), "GET", "/data-integrations", "")
+	require.Equal(t, http.StatusOK, status)
+	tb.finish()
+	_, err := http.Get(emu.URL() + "/_emulator/health")
+	assert.Error(t, err, "nothing listens any more")
+}
+
+func TestStartLeavesTheCallersOptionsAlone(t *testing.T) {
+	shared := make([]testutil.Option, 1, 8) // spare capacity, as a helper building options may have
+	shared[0] = testutil.WithStrictKeys()
+	for i := range 4 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			emu := testutil.Start(t, shared...)
+			status, _ := call(t, emu, "sk_test_unknown", "GET", "/data-integrations", "")
+			assert.Equal(t, http.StatusUnauthorized, status)
+		})
+	}
 }

@@ -36,6 +36,7 @@ type options struct {
 	logLevel   string
 	logFormat  string
 	publicURL  string
+	cors       string
 }
 
 func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
@@ -57,6 +58,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.BoolVar(&o.strictKeys, "strict-keys", strictDefault, "reject API keys no fixture names with 401 (env PIPES_EMULATOR_STRICT_KEYS)")
 	fs.StringVar(&o.logLevel, "log-level", env("PIPES_EMULATOR_LOG_LEVEL", "info"), "debug, info, warn or error (env PIPES_EMULATOR_LOG_LEVEL)")
 	fs.StringVar(&o.logFormat, "log-format", env("PIPES_EMULATOR_LOG_FORMAT", "text"), "text or json (env PIPES_EMULATOR_LOG_FORMAT)")
+	fs.StringVar(&o.cors, "cors-origins", env("PIPES_EMULATOR_CORS_ORIGINS", "*"), "comma-separated origins browsers may call the emulator from, * for any (env PIPES_EMULATOR_CORS_ORIGINS)")
 	fs.StringVar(&o.publicURL, "public-url", env("PIPES_EMULATOR_PUBLIC_URL", ""), "the emulator's URL as clients see it, base of redirect_uri (env PIPES_EMULATOR_PUBLIC_URL; default from -addr)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -80,6 +82,17 @@ func newLogger(o options, w io.Writer) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, handlerOpts)), nil
 	}
 	return nil, fmt.Errorf("-log-format: %q is not text or json", o.logFormat)
+}
+
+// splitList splits a comma-separated flag value, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // publicURLFor derives the URL clients reach a listener at: an unspecified host (0.0.0.0, ::)
@@ -108,7 +121,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	cfg := emulator.Config{StrictKeys: o.strictKeys, Logger: logger}
+	cfg := emulator.Config{StrictKeys: o.strictKeys, Logger: logger, CORSOrigins: splitList(o.cors)}
 	if o.fixtures != "" {
 		if cfg.Fixtures, err = fixtures.Load(os.DirFS(o.fixtures)); err != nil {
 			return err

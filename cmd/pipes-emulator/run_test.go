@@ -145,10 +145,11 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 
 func TestEnvironmentFallbacks(t *testing.T) {
 	url, stderr, stop := start(t, nil, map[string]string{
-		"PIPES_EMULATOR_ADDR":        "127.0.0.1:0",
-		"PIPES_EMULATOR_STRICT_KEYS": "true",
-		"PIPES_EMULATOR_LOG_FORMAT":  "json",
-		"PIPES_EMULATOR_PUBLIC_URL":  "https://emulator.example",
+		"PIPES_EMULATOR_ADDR":         "127.0.0.1:0",
+		"PIPES_EMULATOR_STRICT_KEYS":  "true",
+		"PIPES_EMULATOR_LOG_FORMAT":   "json",
+		"PIPES_EMULATOR_PUBLIC_URL":   "https://emulator.example",
+		"PIPES_EMULATOR_CORS_ORIGINS": "http://app.test:3000, http://other.test",
 	})
 	get := func(key string) *http.Response {
 		req, _ := http.NewRequest(http.MethodGet, url+"/data-integrations/github", nil)
@@ -162,6 +163,13 @@ func TestEnvironmentFallbacks(t *testing.T) {
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	assert.Contains(t, string(body), `"redirect_uri":"https://emulator.example/data-integrations/github/`)
+	preflight, _ := http.NewRequest(http.MethodOptions, url+"/data-integrations", nil)
+	preflight.Header.Set("Origin", "http://other.test")
+	preflight.Header.Set("Access-Control-Request-Method", "GET")
+	res, err := http.DefaultClient.Do(preflight)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, "http://other.test", res.Header.Get("Access-Control-Allow-Origin"), "CORS origins from the environment")
 	require.NoError(t, stop())
 	assert.Contains(t, stderr.String(), `"msg":"request"`, "JSON log lines")
 }

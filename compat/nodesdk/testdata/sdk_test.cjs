@@ -278,18 +278,26 @@ check('422: UnprocessableEntityException built from the field codes', async () =
   );
 });
 
-// ---- retry: the Go test injects one 429 with Retry-After: 1 on GET /data-integrations/{slug} ----
+// ---- retry: a 429 injected through the control plane, as a CI or browser user would ----
 
 const retryChecks = [];
 retryChecks.push({
   name: 'a 429 with Retry-After is retried after that many seconds, then succeeds',
   fn: async () => {
+    const injected = await fetch(`${url.origin}/_emulator/faults`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ method: 'GET', path: '/data-integrations/{slug}', status: 429, retry_after: 1, times: 1 }),
+    });
+    assert.equal(injected.status, 201);
     const retrying = client(apiKey); // the SDK's default retries
     const begin = Date.now();
     const d = await retrying.pipes.getDataIntegration({ slug: 'github' });
     const elapsed = Date.now() - begin;
     assert.equal(d.slug, 'github');
     assert.ok(elapsed >= 900, `waited ${elapsed} ms for Retry-After: 1`);
+    const journal = await (await fetch(`${url.origin}/_emulator/requests?limit=2`, { headers: { Authorization: `Bearer ${apiKey}` } })).json();
+    assert.deepEqual(journal.data.map((e) => e.status), [200, 429], 'the journal shows the 429, then the retry');
   },
 });
 
