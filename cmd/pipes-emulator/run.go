@@ -109,7 +109,11 @@ func publicURLFor(addr net.Addr) string {
 }
 
 // run serves until ctx is cancelled, then shuts down gracefully: in-flight requests finish.
+// "pipes-emulator healthcheck" asks a running emulator instead (see healthcheck.go).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
+	}
 	o, err := parseOptions(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

@@ -213,3 +213,21 @@ func TestPublicURLFor(t *testing.T) {
 }
 
 func netResolve(addr string) (*net.TCPAddr, error) { return net.ResolveTCPAddr("tcp", addr) }
+
+func TestHealthcheckSubcommand(t *testing.T) {
+	url, _, _ := start(t, []string{"-addr", "0.0.0.0:0"}, nil)
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(url, "http://"))
+	require.NoError(t, err)
+	env := func(k string) string {
+		if k == "PIPES_EMULATOR_ADDR" {
+			return "0.0.0.0:" + port // as the container sets it
+		}
+		return ""
+	}
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"healthcheck"}, env, &out, io.Discard))
+	assert.Equal(t, "ok\n", out.String())
+
+	err = run(context.Background(), []string{"healthcheck", "-addr", "127.0.0.1:1"}, func(string) string { return "" }, io.Discard, io.Discard)
+	assert.Error(t, err, "nothing listens there: exit 1")
+}
