@@ -133,12 +133,7 @@ func (s *Server) seedAccount(tx *store.Txn, envID string, f fixtures.ConnectedAc
 	if f.ID != "" {
 		a.ID = f.ID
 	}
-	if f.CreatedAt != nil {
-		a.CreatedAt, a.UpdatedAt = f.CreatedAt.UTC(), f.CreatedAt.UTC()
-	}
-	if f.UpdatedAt != nil {
-		a.UpdatedAt = f.UpdatedAt.UTC()
-	}
+	setFixtureTimes(&a.CreatedAt, &a.UpdatedAt, f.CreatedAt, f.UpdatedAt)
 	return tx.PutConnectedAccount(a)
 }
 
@@ -183,12 +178,7 @@ func (s *Server) integrationFromFixture(tx *store.Txn, envID string, f fixtures.
 	if f.ID != "" {
 		d.ID = f.ID
 	}
-	if f.CreatedAt != nil {
-		d.CreatedAt, d.UpdatedAt = f.CreatedAt.UTC(), f.CreatedAt.UTC()
-	}
-	if f.UpdatedAt != nil {
-		d.UpdatedAt = f.UpdatedAt.UTC()
-	}
+	setFixtureTimes(&d.CreatedAt, &d.UpdatedAt, f.CreatedAt, f.UpdatedAt)
 	switch {
 	case f.State == store.StateRequested:
 		d.State = store.StateRequested
@@ -198,6 +188,17 @@ func (s *Server) integrationFromFixture(tx *store.Txn, envID string, f fixtures.
 			Fields:  []FieldError{{Field: "state", Code: FieldInvalid}}}
 	}
 	return d, nil
+}
+
+// setFixtureTimes sets the times a fixture gives: updated_at defaults to created_at, and both
+// to the seeding time already in place.
+func setFixtureTimes(created, updated *time.Time, fixtureCreated, fixtureUpdated *time.Time) {
+	if fixtureCreated != nil {
+		*created, *updated = fixtureCreated.UTC(), fixtureCreated.UTC()
+	}
+	if fixtureUpdated != nil {
+		*updated = fixtureUpdated.UTC()
+	}
 }
 
 // fixtureError says where in the fixture files an API rule was broken.
