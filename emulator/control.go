@@ -24,7 +24,7 @@ const (
 )
 
 func (s *Server) controlReset(c echo.Context) error {
-	if c.QueryParam("all") == "true" {
+	if all, _ := strconv.ParseBool(c.QueryParam("all")); all { // the spec has checked it is a boolean
 		if err := s.Reset(); err != nil {
 			return err
 		}
@@ -202,4 +202,57 @@ func (s *Server) controlSpecJSON(c echo.Context) error {
 		return internal(err)
 	}
 	return c.JSONBlob(http.StatusOK, data)
+}
+
+type clockJSON struct {
+	Now     string `json:"now"`
+	Stopped bool   `json:"stopped"`
+}
+
+func (s *Server) clockView() clockJSON {
+	return clockJSON{Now: timestamp(s.now()), Stopped: s.clock.Stopped()}
+}
+
+func (s *Server) controlClock(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.clockView())
+}
+
+type clockRequest struct {
+	AdvanceMS *int64     `json:"advance_ms"`
+	Now       *time.Time `json:"now"`
+	Stopped   *bool      `json:"stopped"`
+}
+
+// controlMoveClock moves the emulator's clock, which every environment shares: set it, stop or
+// run it, advance it (in that order, all optional).
+func (s *Server) controlMoveClock(c echo.Context) error {
+	var req clockRequest
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	if req.Now != nil {
+		s.clock.Set(*req.Now)
+	}
+	if req.Stopped != nil {
+		s.clock.SetStopped(*req.Stopped)
+	}
+	if req.AdvanceMS != nil {
+		s.clock.Advance(time.Duration(*req.AdvanceMS) * time.Millisecond)
+	}
+	return c.JSON(http.StatusOK, s.clockView())
+}
+
+// controlNewEnvironment makes a fresh, seeded environment and answers with its key: what
+// testutil's NewEnvironment gives Go tests, for suites that run in parallel against one
+// container (strict mode included).
+func (s *Server) controlNewEnvironment(c echo.Context) error {
+	key, err := s.NewEnvironment()
+	if err != nil {
+		return err
+	}
+	envID, err := s.environmentFor(key)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]string{"object": "environment", "id": envID, "api_key": key})
 }

@@ -1,11 +1,14 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -253,7 +256,17 @@ func TestCORS(t *testing.T) {
 
 		get := h.do(http.MethodGet, "/data-integrations", nil, header("Origin", "http://localhost:5173"))
 		assert.Equal(t, "*", get.Header.Get("Access-Control-Allow-Origin"))
-		assert.Contains(t, get.Header.Get("Access-Control-Expose-Headers"), "X-Request-Id")
+		for _, exposed := range []string{"X-Request-Id", "Idempotent-Replayed", "Retry-After"} {
+			assert.Contains(t, get.Header.Get("Access-Control-Expose-Headers"), exposed)
+		}
+		for _, method := range []string{"GET", "POST", "PUT", "DELETE"} {
+			assert.Contains(t, res.Header.Get("Access-Control-Allow-Methods"), method)
+		}
+		traced := h.do(http.MethodOptions, "/data-integrations/github", nil, withoutAuth(),
+			header("Origin", "http://localhost:5173"), header("Access-Control-Request-Method", "PUT"),
+			header("Access-Control-Request-Headers", "authorization,x-request-id,traceparent,sentry-trace"))
+		assert.Equal(t, "authorization,x-request-id,traceparent,sentry-trace", traced.Header.Get("Access-Control-Allow-Headers"),
+			"a frontend's own headers (tracing) are allowed too")
 		ctl := h.do(http.MethodGet, "/_emulator/state", nil, header("Origin", "http://localhost:5173"))
 		assert.Equal(t, "*", ctl.Header.Get("Access-Control-Allow-Origin"), "the control plane too")
 	})
@@ -262,4 +275,129 @@ func TestCORS(t *testing.T) {
 		assert.Equal(t, "http://app.test:3000", preflight(h, "http://app.test:3000").Header.Get("Access-Control-Allow-Origin"))
 		assert.Empty(t, preflight(h, "http://evil.test").Header.Get("Access-Control-Allow-Origin"))
 	})
+}
+
+func TestControlReviewedEdges(t *testing.T) {
+	t.Run("all=1 is true too", func(t *testing.T) {
+		h := newHarness(t)
+		other := h.withKey("sk_test_other")
+		other.create(t, map[string]any{"provider": "box"})
+		require.Equal(t, http.StatusNoContent, h.do(http.MethodPost, "/_emulator/reset?all=1", nil).Status)
+		assert.NotContains(t, listSlugs(t, other), "box")
+	})
+	t.Run("reset all clears every journal", func(t *testing.T) {
+		h := newHarness(t)
+		other := h.withKey("sk_test_other")
+		other.do(http.MethodGet, "/data-integrations", nil)
+		require.Equal(t, http.StatusNoContent, h.do(http.MethodPost, "/_emulator/reset?all=true", nil).Status)
+		var journal struct {
+			Data []JournalEntry `json:"data"`
+		}
+		other.do(http.MethodGet, "/_emulator/requests", nil).Decode(t, &journal)
+		assert.Empty(t, journal.Data)
+	})
+	t.Run("fault code, message and delay over HTTP", func(t *testing.T) {
+		h := newHarness(t)
+		res := h.do(http.MethodPost, "/_emulator/faults", `{"status":502,"code":"upstream_down","message":"GitHub is down.","delay_ms":40}`)
+		require.Equal(t, http.StatusCreated, res.Status)
+		assert.EqualValues(t, 40, res.JSON(t)["delay_ms"])
+		begin := time.Now()
+		e := requireError(t, h.do(http.MethodGet, "/data-integrations", nil), http.StatusBadGateway, "upstream_down")
+		assert.GreaterOrEqual(t, time.Since(begin), 40*time.Millisecond)
+		assert.Equal(t, "GitHub is down.", e.Message)
+	})
+	t.Run("default bodies of faults are WorkOS's", func(t *testing.T) {
+		h := newHarness(t)
+		require.Equal(t, http.StatusCreated, h.do(http.MethodPost, "/_emulator/faults", `{"status":401}`).Status)
+		assert.JSONEq(t, `{"message":"Unauthorized","code":"unauthorized"}`, string(h.do(http.MethodGet, "/data-integrations", nil).Body))
+		require.Equal(t, http.StatusCreated, h.do(http.MethodPost, "/_emulator/faults", `{"status":429}`).Status)
+		e := requireError(t, h.do(http.MethodGet, "/data-integrations", nil), 429, CodeRateLimitExceeded)
+		assert.Equal(t, "Too many requests. Retry after 1 second.", e.Message)
+	})
+	t.Run("a delay longer than the write timeout allows is refused", func(t *testing.T) {
+		h := newHarness(t)
+		requireError(t, h.do(http.MethodPost, "/_emulator/faults", `{"status":503,"delay_ms":30001}`), http.StatusBadRequest, CodeInvalidRequest,
+			FieldError{"delay_ms", "invalid_value"})
+	})
+	t.Run("a client that gives up during a delay is no server error", func(t *testing.T) {
+		h := newHarness(t)
+		_, err := h.server.AddFault(h.key, Fault{Delay: 5 * time.Second, Status: 503})
+		require.NoError(t, err)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		defer cancel()
+		req := httptest.NewRequest(http.MethodGet, "/data-integrations", nil).WithContext(ctx)
+		req.Header.Set("Authorization", "Bearer "+h.key)
+		h.server.ServeHTTP(httptest.NewRecorder(), req)
+		var journal struct {
+			Data []JournalEntry `json:"data"`
+		}
+		h.do(http.MethodGet, "/_emulator/requests?limit=1", nil).Decode(t, &journal)
+		assert.Equal(t, 499, journal.Data[0].Status)
+	})
+}
+
+func TestJournalRedactsSecretsHoweverTheyAreSent(t *testing.T) {
+	h := newHarness(t)
+	bodies := []string{
+		`{"provider":"zoom","credentials":{"type":"custom","client_id":"c","Client_Secret":"LEAK-CASE-1234"}}`,
+		`{"provider":"zoom","clientSecret":"LEAK-CAMEL-1234"}`,
+		`{"provider":"zoom","client_secret":1234567890}`,
+		`{"provider":"zoom","access_token":["LEAK-ARRAY-TOKEN"]}`,
+		`{"provider":"zoom","secret":"LEAK-PLAIN-SECRET","api_key":"LEAK-API-KEY","password":{"v":"LEAK-PASSWORD"}}`,
+		`[{"refresh_token":"LEAK-IN-LIST"}]`,
+	}
+	for _, b := range bodies {
+		h.do(http.MethodPost, "/data-integrations", b)
+	}
+	res := h.do(http.MethodGet, "/_emulator/requests", nil)
+	for _, leak := range []string{"LEAK-CASE", "LEAK-CAMEL", "1234567890", "LEAK-ARRAY", "LEAK-PLAIN", "LEAK-API", "LEAK-PASSWORD", "LEAK-IN-LIST"} {
+		assert.NotContains(t, string(res.Body), leak)
+	}
+	assert.Contains(t, string(res.Body), `"Client_Secret":"redacted-1234"`)
+	assert.Contains(t, string(res.Body), `"provider":"zoom"`, "what is not secret stays")
+}
+
+func TestJournalBudgetEvictsTheOldestOfAllEnvironments(t *testing.T) {
+	j := &journal{budget: 100}
+	body := []byte(strings.Repeat("x", 30))
+	j.add("a", journalRecord{entry: JournalEntry{Path: "/a1"}, request: keep(body)})
+	j.add("b", journalRecord{entry: JournalEntry{Path: "/b1"}, request: keep(body)})
+	j.add("a", journalRecord{entry: JournalEntry{Path: "/a2"}, request: keep(body)})
+	j.add("b", journalRecord{entry: JournalEntry{Path: "/b2"}, request: keep(body)})
+	assert.LessOrEqual(t, j.bytes, 100)
+	var paths []string
+	for _, env := range []string{"a", "b"} {
+		for _, e := range j.newest(env, 10) {
+			paths = append(paths, e.Path)
+		}
+	}
+	assert.ElementsMatch(t, []string{"/a2", "/b1", "/b2"}, paths, "the oldest entry of all went first")
+	j.clear("b")
+	assert.Equal(t, 30, j.bytes)
+}
+
+func TestControlClock(t *testing.T) {
+	h := newHarness(t)
+	assert.JSONEq(t, `{"now":"2026-03-01T09:00:00.000Z","stopped":true}`, string(h.do(http.MethodGet, "/_emulator/clock", nil).Body))
+	h.importAccount(t, "slack", map[string]any{"access_token": "t", "expires_at": "2026-03-01T09:30:00Z"}, "")
+	res := h.do(http.MethodPost, "/_emulator/clock", `{"advance_ms":3600000}`)
+	assert.JSONEq(t, `{"now":"2026-03-01T10:00:00.000Z","stopped":true}`, string(res.Body))
+	assert.Equal(t, tokenAnswer{Error: "needs_reauthorization"}, h.token(t, "slack", tokenUser), "the clock drives expiry")
+	res = h.do(http.MethodPost, "/_emulator/clock", `{"now":"2027-01-01T00:00:00Z"}`)
+	assert.JSONEq(t, `{"now":"2027-01-01T00:00:00.000Z","stopped":true}`, string(res.Body))
+	res = h.do(http.MethodPost, "/_emulator/clock", `{"stopped":false}`)
+	assert.Equal(t, false, res.JSON(t)["stopped"])
+	requireError(t, h.do(http.MethodPost, "/_emulator/clock", `{"advance_ms":-5}`), http.StatusBadRequest, CodeInvalidRequest)
+}
+
+func TestControlNewEnvironment(t *testing.T) {
+	h := newHarness(t, Config{StrictKeys: true})
+	res := h.do(http.MethodPost, "/_emulator/environments", nil)
+	require.Equal(t, http.StatusCreated, res.Status, "body: %s", res.Body)
+	key := res.JSON(t)["api_key"].(string)
+	fresh := h.withKey(key)
+	assert.Contains(t, listSlugs(t, fresh), "github", "seeded, and known in strict mode")
+	fresh.create(t, map[string]any{"provider": "zoom"})
+	require.Equal(t, http.StatusNoContent, h.do(http.MethodPost, "/_emulator/reset?all=true", nil).Status)
+	assert.NotContains(t, listSlugs(t, fresh), "zoom", "seeded afresh, the key still works")
 }

@@ -82,7 +82,7 @@ func (s *Server) environmentFor(key string) (string, error) {
 // createEnvironment adds an environment for key, seeded from the default fixture environment.
 func (s *Server) createEnvironment(tx *store.Txn, key string) (string, error) {
 	envID := s.ids.New("environment_")
-	env := store.Environment{ID: envID, Name: "Environment of " + redactKey(key)}
+	env := store.Environment{ID: envID, Name: "Created for a new API key"}
 	if err := tx.InsertEnvironment(env, key); err != nil {
 		return "", err
 	}
@@ -110,12 +110,4 @@ func (s *Server) NewEnvironment() (string, error) {
 func environmentOf(c echo.Context) string {
 	id, _ := c.Get(contextEnvironment).(string)
 	return id
-}
-
-// redactKey shows the start of an API key and hides the rest, for names and logs.
-func redactKey(key string) string {
-	if len(key) <= 8 {
-		return keyPrefix + "…"
-	}
-	return key[:8] + "…"
 }

@@ -27,8 +27,8 @@ type Fault struct {
 	// Code and Message override the defaults for Status.
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
-	// Times is how many requests the rule applies to; 0 means until it is removed. After it
-	// has applied Times times, the rule is gone.
+	// Times is how many requests the rule applies to; 0 means until it is removed. It counts
+	// down as the rule fires (listing a rule shows how many are left); at 0 the rule is gone.
 	Times int `json:"times"`
 	// Delay is waited before answering (or before serving normally, without a Status).
 	Delay time.Duration `json:"-"`
@@ -39,15 +39,27 @@ type Fault struct {
 	Fired int `json:"fired"`
 }
 
-// defaultFaultCodes are the WorkOS codes of the statuses faults are usually made of.
-var defaultFaultCodes = map[int]string{
-	http.StatusBadRequest:          CodeInvalidRequest,
-	http.StatusUnauthorized:        CodeUnauthorized,
-	http.StatusNotFound:            CodeNotFound,
-	http.StatusConflict:            CodeAlreadyExists,
-	http.StatusTooManyRequests:     CodeRateLimitExceeded,
-	http.StatusInternalServerError: CodeServerError,
-	http.StatusServiceUnavailable:  CodeServiceUnavailable,
+// A request whose client went away while a fault delayed it.
+const (
+	codeClientClosedRequest   = "client_closed_request"
+	msgClientClosedRequest    = "The client closed the request while it was delayed."
+	statusClientClosedRequest = 499
+)
+
+// maxFaultDelay keeps a delayed answer inside the server's write timeout (60 s).
+const maxFaultDelay = 30 * time.Second
+
+// faultDefaults are the WorkOS code and message of the statuses faults are usually made of.
+// Other statuses get a code made from the status text (502: bad_gateway); set Code and Message
+// for anything more specific.
+var faultDefaults = map[int]struct{ code, message string }{
+	http.StatusBadRequest:          {CodeInvalidRequest, "The request is invalid."},
+	http.StatusUnauthorized:        {CodeUnauthorized, MsgUnauthorized},
+	http.StatusNotFound:            {CodeNotFound, "Not found."},
+	http.StatusConflict:            {CodeAlreadyExists, "The entity already exists."},
+	http.StatusTooManyRequests:     {CodeRateLimitExceeded, "Too many requests."},
+	http.StatusInternalServerError: {CodeServerError, "Internal server error."},
+	http.StatusServiceUnavailable:  {CodeServiceUnavailable, "Service unavailable."},
 }
 
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
@@ -59,19 +71,22 @@ func (f Fault) error() *Error {
 	if f.Status == http.StatusTooManyRequests && f.RetryAfter == 0 {
 		f.RetryAfter = defaultRetryAfter
 	}
-	code := f.Code
+	def, known := faultDefaults[f.Status]
+	if !known { // e.g. 502 → bad_gateway, "Bad Gateway."
+		def.code = strings.Trim(nonWord.ReplaceAllString(strings.ToLower(http.StatusText(f.Status)), "_"), "_")
+		def.message = http.StatusText(f.Status) + "."
+	}
+	if f.RetryAfter == 1 {
+		def.message += " Retry after 1 second."
+	} else if f.RetryAfter > 1 {
+		def.message += fmt.Sprintf(" Retry after %d seconds.", f.RetryAfter)
+	}
+	code, msg := f.Code, f.Message
 	if code == "" {
-		code = defaultFaultCodes[f.Status]
+		code = def.code
 	}
-	if code == "" { // e.g. 502 → bad_gateway
-		code = strings.Trim(nonWord.ReplaceAllString(strings.ToLower(http.StatusText(f.Status)), "_"), "_")
-	}
-	msg := f.Message
 	if msg == "" {
-		msg = http.StatusText(f.Status) + "."
-		if f.RetryAfter > 0 {
-			msg = fmt.Sprintf("%s Retry after %d seconds.", http.StatusText(f.Status), f.RetryAfter)
-		}
+		msg = def.message
 	}
 	e := &Error{Code: code, Message: msg, HTTPStatus: f.Status}
 	if f.RetryAfter > 0 {
@@ -97,8 +112,8 @@ func (f Fault) check() error {
 	if f.Times < 0 {
 		bad("times", FieldInvalid, "times must be 0 (until removed) or more")
 	}
-	if f.Delay < 0 {
-		bad("delay_ms", FieldInvalid, "the delay must not be negative")
+	if f.Delay < 0 || f.Delay > maxFaultDelay {
+		bad("delay_ms", FieldInvalid, fmt.Sprintf("the delay must be from 0 to %d ms", maxFaultDelay.Milliseconds()))
 	}
 	if f.RetryAfter < 0 {
 		bad("retry_after", FieldInvalid, "retry_after must not be negative")
@@ -159,7 +174,9 @@ func (s *Server) injectFaults(next echo.HandlerFunc) echo.HandlerFunc {
 			select {
 			case <-time.After(fault.Delay):
 			case <-req.Context().Done():
-				return req.Context().Err()
+				// The client gave up while waiting: nobody reads the answer, which is no
+				// server error either (499, as nginx logs it).
+				return &Error{Code: codeClientClosedRequest, Message: msgClientClosedRequest, HTTPStatus: statusClientClosedRequest}
 			}
 		}
 		if fault.Status == 0 {

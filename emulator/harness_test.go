@@ -26,16 +26,10 @@ import (
 
 const defaultKey = "sk_test_default"
 
-// testClock is a clock the tests move by hand.
-type testClock struct{ t time.Time }
-
-func (c *testClock) Now() time.Time          { return c.t }
-func (c *testClock) Advance(d time.Duration) { c.t = c.t.Add(d) }
-
 type harness struct {
 	t      testing.TB
 	server *Server
-	clock  *testClock
+	clock  *Clock
 	key    string
 }
 
@@ -45,13 +39,12 @@ func newHarness(t testing.TB, cfgs ...Config) *harness {
 	if len(cfgs) > 0 {
 		cfg = cfgs[0]
 	}
-	clock := &testClock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
 	if cfg.Clock == nil {
-		cfg.Clock = clock.Now
+		cfg.Clock = NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	}
 	srv, err := New(cfg)
 	require.NoError(t, err)
-	return &harness{t: t, server: srv, clock: clock, key: defaultKey}
+	return &harness{t: t, server: srv, clock: cfg.Clock, key: defaultKey}
 }
 
 // withKey returns a harness that sends another API key to the same server.

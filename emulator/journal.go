@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,10 +16,12 @@ import (
 // The journal: the last requests of each environment, for GET /_emulator/requests and testutil.
 // It is kept apart from the store: writing it costs no transaction, and it is not API state.
 
-// Bounds of the journal, so that memory stays bounded however long the emulator runs.
+// Bounds of the journal, so that memory stays bounded however long the emulator runs and however
+// many environments it makes: per environment, and in all.
 const (
 	journalEntriesPerEnvironment = 500
 	journalBodyLimit             = 16 << 10 // bytes of each body kept
+	journalBudget                = 64 << 20 // bytes of bodies kept in all environments
 )
 
 // JournalEntry is one request and its answer. Bodies are JSON with every secret redacted; a body
@@ -36,22 +39,22 @@ type JournalEntry struct {
 }
 
 type journal struct {
-	mu    sync.Mutex
-	byEnv map[string]*journalRing
-}
-
-// journalRing keeps the newest entries of one environment.
-type journalRing struct {
-	entries []journalRecord
-	next    int
+	mu     sync.Mutex
+	byEnv  map[string][]journalRecord // oldest first
+	bytes  int                        // body bytes kept in all environments
+	budget int                        // at most this many; 0 is journalBudget
+	seq    uint64
 }
 
 // journalRecord is an entry as kept: the bodies raw, in memory only. They are redacted when the
 // journal is read, so that a request pays for no JSON work beyond its own.
 type journalRecord struct {
+	seq               uint64
 	entry             JournalEntry
 	request, response keptBody
 }
+
+func (r journalRecord) size() int { return len(r.request.data) + len(r.response.data) }
 
 func (r journalRecord) redacted() JournalEntry {
 	e := r.entry
@@ -72,39 +75,60 @@ func keep(body []byte) keptBody {
 	return keptBody{data: body, size: len(body)}
 }
 
-func (j *journal) add(envID string, e journalRecord) {
+func (j *journal) add(envID string, r journalRecord) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.byEnv == nil {
-		j.byEnv = map[string]*journalRing{}
+		j.byEnv = map[string][]journalRecord{}
 	}
-	r := j.byEnv[envID]
-	if r == nil {
-		r = &journalRing{}
-		j.byEnv[envID] = r
+	j.seq++
+	r.seq = j.seq
+	records := append(j.byEnv[envID], r)
+	j.bytes += r.size()
+	if len(records) > journalEntriesPerEnvironment {
+		j.bytes -= records[0].size()
+		records[0] = journalRecord{}
+		records = records[1:]
 	}
-	if len(r.entries) < journalEntriesPerEnvironment {
-		r.entries = append(r.entries, e)
+	j.byEnv[envID] = records
+	budget := j.budget
+	if budget == 0 {
+		budget = journalBudget
+	}
+	for j.bytes > budget {
+		j.evictOldest()
+	}
+}
+
+// evictOldest drops the oldest entry of all environments.
+func (j *journal) evictOldest() {
+	oldestEnv, oldest := "", uint64(0)
+	for env, records := range j.byEnv {
+		if len(records) > 0 && (oldestEnv == "" || records[0].seq < oldest) {
+			oldestEnv, oldest = env, records[0].seq
+		}
+	}
+	records := j.byEnv[oldestEnv]
+	j.bytes -= records[0].size()
+	if len(records) == 1 {
+		delete(j.byEnv, oldestEnv)
 		return
 	}
-	r.entries[r.next] = e
-	r.next = (r.next + 1) % journalEntriesPerEnvironment
+	records[0] = journalRecord{}
+	j.byEnv[oldestEnv] = records[1:]
 }
 
 // newest returns up to limit entries of an environment, newest first.
 func (j *journal) newest(envID string, limit int) []JournalEntry {
 	j.mu.Lock()
-	var records []journalRecord
-	if r := j.byEnv[envID]; r != nil {
-		n := len(r.entries)
-		for i := 0; i < n && len(records) < limit; i++ {
-			// The newest entry sits just before next (which wraps once the ring is full).
-			records = append(records, r.entries[(r.next-1-i+2*n)%n])
-		}
+	records := j.byEnv[envID]
+	picked := make([]journalRecord, 0, min(limit, len(records)))
+	for i := len(records) - 1; i >= 0 && len(picked) < limit; i-- {
+		picked = append(picked, records[i])
 	}
 	j.mu.Unlock()
-	out := make([]JournalEntry, len(records))
-	for i, r := range records {
+	out := make([]JournalEntry, len(picked))
+	for i, r := range picked {
 		out[i] = r.redacted()
 	}
 	return out
@@ -113,13 +137,16 @@ func (j *journal) newest(envID string, limit int) []JournalEntry {
 func (j *journal) clear(envID string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	for _, r := range j.byEnv[envID] {
+		j.bytes -= r.size()
+	}
 	delete(j.byEnv, envID)
 }
 
 func (j *journal) clearAll() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.byEnv = nil
+	j.byEnv, j.bytes = nil, 0
 }
 
 // recordJournal writes every request of the emulated API to its environment's journal, with the
@@ -158,9 +185,18 @@ func (s *Server) recordJournal(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// secretFields are the JSON fields whose values are secrets, wherever they appear.
-var secretFields = map[string]bool{
-	"client_secret": true, "access_token": true, "refresh_token": true, "secret": true, "api_key": true,
+// isSecretField reports whether a JSON field holds a secret, whatever its spelling: client_secret,
+// clientSecret and Client-Secret alike, and any field whose name says secret, token (but for
+// token_type and the like), password or api key.
+func isSecretField(name string) bool {
+	n := strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name))
+	switch {
+	case strings.Contains(n, "secret"), strings.Contains(n, "password"), strings.Contains(n, "apikey"):
+		return true
+	case strings.HasSuffix(n, "token"), strings.HasSuffix(n, "tokens"):
+		return true
+	}
+	return false
 }
 
 // redacted is the body as the journal shows it: secrets redacted, size bounded.
@@ -189,16 +225,33 @@ func sizeOnly(text string) json.RawMessage {
 	return out
 }
 
-// redactSecrets replaces the value of every secret field with what the API shows of it.
+// isTokenObject reports whether v is the access_token object of a token answer.
+func isTokenObject(v map[string]any) bool { return v["object"] == "access_token" }
+
+// redactSecrets replaces the value of every secret field with what the API shows of it: a
+// string keeps its last characters, any other value (a number, a list, an object) is replaced
+// whole. The access_token object of a token answer holds its secret in its own access_token.
 func redactSecrets(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, inner := range t {
-			if s, ok := inner.(string); ok && secretFields[k] {
-				t[k] = *redactedSecret(&s)
+			if !isSecretField(k) {
+				t[k] = redactSecrets(inner)
 				continue
 			}
-			t[k] = redactSecrets(inner)
+			switch secret := inner.(type) {
+			case string:
+				t[k] = *redactedSecret(&secret)
+			case map[string]any:
+				if isTokenObject(secret) {
+					t[k] = redactSecrets(secret) // its own access_token field is the secret
+				} else {
+					t[k] = redactedPrefix
+				}
+			case nil:
+			default:
+				t[k] = redactedPrefix
+			}
 		}
 	case []any:
 		for i, inner := range t {

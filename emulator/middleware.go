@@ -69,11 +69,8 @@ func refuseBareOptions(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// Headers browsers may send to the emulator and read from it.
-var (
-	corsAllowHeaders  = []string{echo.HeaderAuthorization, echo.HeaderContentType, "Idempotency-Key", echo.HeaderXRequestID}
-	corsExposeHeaders = []string{echo.HeaderXRequestID, "Idempotent-Replayed", "Retry-After"}
-)
+// corsExposeHeaders are the response headers scripts in a browser may read.
+var corsExposeHeaders = []string{echo.HeaderXRequestID, "Idempotent-Replayed", "Retry-After"}
 
 // cors lets a browser app on another origin call the API and the control plane: preflights are
 // answered here, before authentication (browsers send no key with them).
@@ -85,9 +82,10 @@ func (s *Server) cors() echo.MiddlewareFunc {
 			req := c.Request()
 			return req.Method == http.MethodOptions && req.Header.Get(echo.HeaderAccessControlRequestMethod) == ""
 		},
-		AllowOrigins:  s.corsOrigins,
-		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete},
-		AllowHeaders:  corsAllowHeaders,
+		AllowOrigins: s.corsOrigins,
+		AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete},
+		// No list of headers: a preflight is allowed the headers it asks for (Authorization,
+		// Idempotency-Key, and whatever tracing headers a frontend adds).
 		ExposeHeaders: corsExposeHeaders,
 		MaxAge:        600,
 	})

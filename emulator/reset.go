@@ -36,9 +36,9 @@ func (s *Server) Reset() error {
 	if err != nil {
 		return internal(err)
 	}
-	s.store.Restore(s.seeded)
-	s.journal.clearAll()
-	err = s.store.Update(func(tx *store.Txn) error {
+	// The environments made since are put back before the restored store is swapped in, so no
+	// request ever finds their keys unknown.
+	err = s.store.Restore(s.seeded, func(tx *store.Txn) error {
 		for _, c := range created {
 			if err := tx.InsertEnvironment(c.env, c.keys...); err != nil {
 				return err
@@ -51,6 +51,7 @@ func (s *Server) Reset() error {
 		}
 		return nil
 	})
+	s.journal.clearAll()
 	if err != nil {
 		return internal(err)
 	}

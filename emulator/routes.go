@@ -36,6 +36,9 @@ func (s *Server) routes() {
 	e.DELETE("/_emulator/faults", s.controlClearFaults, control...)
 	e.DELETE("/_emulator/faults/:id", s.controlRemoveFault, control...)
 	e.GET("/_emulator/requests", s.controlRequests, control...)
+	e.GET("/_emulator/clock", s.controlClock, control...)
+	e.POST("/_emulator/clock", s.controlMoveClock, control...)
+	e.POST("/_emulator/environments", s.controlNewEnvironment, control...)
 
 	// The emulated WorkOS API: environment from the key, the journal, the environment's fault
 	// rules, idempotent replay, then validation against our spec before any handler runs.

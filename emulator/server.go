@@ -32,9 +32,9 @@ type Config struct {
 	PublicURL string
 	// Logger receives one line per request and the causes of server errors. Nil discards.
 	Logger *slog.Logger
-	// Clock is the emulator's time: timestamps, token expiry, idempotency windows. Nil is
-	// time.Now.
-	Clock func() time.Time
+	// Clock is the emulator's time: timestamps, token expiry, idempotency windows. Nil is a
+	// clock that follows the real time until it is moved.
+	Clock *Clock
 	// Entropy is the randomness of IDs; a seeded reader makes IDs repeatable. Nil is
 	// crypto/rand.
 	Entropy io.Reader
@@ -48,7 +48,7 @@ type Server struct {
 	store     *store.Store
 	ops       *openapi.Operations
 	log       *slog.Logger
-	clock     func() time.Time
+	clock     *Clock
 	ids       *idGenerator
 	publicURL string
 	strict    bool
@@ -99,12 +99,12 @@ func New(cfg Config) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.clock == nil {
-		s.clock = time.Now
+		s.clock = NewRunningClock()
 	}
 	if s.publicURL == "" {
 		s.publicURL = DefaultPublicURL
 	}
-	s.ids = newIDGenerator(s.clock, cfg.Entropy)
+	s.ids = newIDGenerator(s.clock.Now, cfg.Entropy)
 	s.template, s.hasTemplate = set.DefaultEnvironment()
 	if err := s.seed(set); err != nil {
 		return nil, err
@@ -121,7 +121,10 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
 // now is the emulator's clock, in UTC.
-func (s *Server) now() time.Time { return s.clock().UTC() }
+func (s *Server) now() time.Time { return s.clock.Now().UTC() }
+
+// Clock is the server's clock.
+func (s *Server) Clock() *Clock { return s.clock }
 
 // Routes lists every route the server answers, as "METHOD /echo/path", for the test that holds
 // routes and spec together.

@@ -27,6 +27,15 @@ import (
 	"github.com/pipes-emulator/pipes-emulator/fixtures"
 )
 
+// Clock is the emulator's time, which a test moves with Advance and Set.
+type Clock = emulator.Clock
+
+// NewClock returns a clock stopped at start: it moves only with Advance and Set.
+func NewClock(start time.Time) *Clock { return emulator.NewClock(start) }
+
+// NewRunningClock returns a clock that follows the real time, shifted by Advance and Set.
+func NewRunningClock() *Clock { return emulator.NewRunningClock() }
+
 // DefaultAPIKey is the key of the default environment of the embedded fixtures.
 const DefaultAPIKey = "sk_test_default"
 
@@ -158,10 +167,10 @@ func newServer(t failer, opts []Option) (*Server, error) {
 		if c.deterministic {
 			c.clock = NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		} else {
-			c.clock = newRunningClock()
+			c.clock = NewRunningClock()
 		}
 	}
-	cfg := emulator.Config{Fixtures: c.fixtures, StrictKeys: c.strictKeys, Clock: c.clock.Now, Logger: c.logger}
+	cfg := emulator.Config{Fixtures: c.fixtures, StrictKeys: c.strictKeys, Clock: c.clock, Logger: c.logger}
 	if c.deterministic {
 		cfg.Entropy = rand.NewChaCha8(seedBytes(c.seed))
 	}

@@ -66,11 +66,22 @@ func (s *Store) Snapshot() *Store {
 	return cp
 }
 
-// Restore makes the store hold what snapshot holds, in constant time; snapshot itself is left
-// as it is, so it can be restored again. A write transaction still running on the old content
-// commits into nothing.
-func (s *Store) Restore(snapshot *Store) {
-	s.db.Store(snapshot.db.Load().Snapshot())
+// Restore makes the store hold what snapshot holds, changed by prepare (which may be nil), and
+// swaps it in at once: no transaction ever sees the restored content without prepare's changes.
+// The snapshot itself is left as it is, so it can be restored again. A write transaction still
+// running on the old content commits into nothing.
+func (s *Store) Restore(snapshot *Store, prepare func(*Txn) error) error {
+	db := snapshot.db.Load().Snapshot()
+	if prepare != nil {
+		txn := db.Txn(true)
+		defer txn.Abort()
+		if err := prepare(&Txn{txn: txn}); err != nil {
+			return err
+		}
+		txn.Commit()
+	}
+	s.db.Store(db)
+	return nil
 }
 
 // first returns the object of table found by index and args, or nil.
