@@ -7,6 +7,8 @@
 ARG GO_IMAGE=golang:1.26-bookworm
 
 FROM ${GO_IMAGE} AS build
+# Lets a smoke test find and remove this stage's image.
+LABEL pipes-emulator.stage=build
 WORKDIR /src
 ARG GOPROXY
 ENV CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOPROXY=${GOPROXY}

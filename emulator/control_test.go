@@ -354,6 +354,15 @@ func TestJournalRedactsSecretsHoweverTheyAreSent(t *testing.T) {
 		assert.NotContains(t, string(res.Body), leak)
 	}
 	assert.Contains(t, string(res.Body), `"Client_Secret":"redacted-1234"`)
+	h.create(t, map[string]any{"provider": "widgets", "custom_provider": customProvider,
+		"credentials": map[string]any{"type": "custom", "client_id": "w", "client_secret": "widget-secret-WXYZ"}})
+	var journal struct {
+		Data []JournalEntry `json:"data"`
+	}
+	h.do(http.MethodGet, "/_emulator/requests?limit=1", nil).Decode(t, &journal)
+	created := string(journal.Data[0].ResponseBody)
+	assert.Contains(t, created, `"client_secret_required":true`, "a flag about secrets is no secret")
+	assert.Contains(t, created, `"redacted_client_secret":"WXYZ"`, "the API's own redaction stays as the client saw it")
 	assert.Contains(t, string(res.Body), `"provider":"zoom"`, "what is not secret stays")
 }
 

@@ -40,3 +40,19 @@ func (g *idGenerator) New(prefix string) string {
 	g.lastMs = ms
 	return prefix + id.String()
 }
+
+// observe makes every later ID sort after id (prefix and ULID), an ID the generator did not make:
+// a fixture's, which may carry a time later than the emulator's clock.
+func (g *idGenerator) observe(id string) {
+	if len(id) < 26 {
+		return
+	}
+	u, err := ulid.ParseStrict(id[len(id)-26:])
+	if err != nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	// The next millisecond: within the same one, fresh entropy could sort below id.
+	g.lastMs = max(g.lastMs, u.Time()+1)
+}

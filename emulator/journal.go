@@ -187,10 +187,12 @@ func (s *Server) recordJournal(next echo.HandlerFunc) echo.HandlerFunc {
 
 // isSecretField reports whether a JSON field holds a secret, whatever its spelling: client_secret,
 // clientSecret and Client-Secret alike, and any field whose name says secret, token (but for
-// token_type and the like), password or api key.
+// token_type and the like), password or api key; not the API's own redacted_… fields.
 func isSecretField(name string) bool {
 	n := strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name))
 	switch {
+	case strings.HasPrefix(n, "redacted"):
+		return false
 	case strings.Contains(n, "secret"), strings.Contains(n, "password"), strings.Contains(n, "apikey"):
 		return true
 	case strings.HasSuffix(n, "token"), strings.HasSuffix(n, "tokens"):
@@ -248,7 +250,7 @@ func redactSecrets(v any) any {
 				} else {
 					t[k] = redactedPrefix
 				}
-			case nil:
+			case nil, bool: // client_secret_required and the like say nothing secret
 			default:
 				t[k] = redactedPrefix
 			}

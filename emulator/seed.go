@@ -132,6 +132,7 @@ func (s *Server) seedAccount(tx *store.Txn, envID string, f fixtures.ConnectedAc
 	}
 	if f.ID != "" {
 		a.ID = f.ID
+		s.ids.observe(a.ID)
 	}
 	setFixtureTimes(&a.CreatedAt, &a.UpdatedAt, f.CreatedAt, f.UpdatedAt)
 	return tx.PutConnectedAccount(a)
@@ -177,6 +178,7 @@ func (s *Server) integrationFromFixture(tx *store.Txn, envID string, f fixtures.
 	}
 	if f.ID != "" {
 		d.ID = f.ID
+		s.ids.observe(d.ID) // what is created later sorts after it, whatever the clock says
 	}
 	setFixtureTimes(&d.CreatedAt, &d.UpdatedAt, f.CreatedAt, f.UpdatedAt)
 	switch {

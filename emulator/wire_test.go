@@ -106,7 +106,7 @@ func TestInvalidRequests(t *testing.T) {
 			for _, f := range tt.fields {
 				assert.Contains(t, e.Message, f.Field, "the message names each field")
 			}
-			for _, internal := range []string{"Schema:", "json.", "float64", "regular expression", "^"} {
+			for _, internal := range []string{"Schema:", "json.", "float64", "regular expression", "^", ".."} {
 				assert.NotContains(t, e.Message, internal, "messages are for people")
 			}
 			assert.Equal(t, string(before), string(h.do(http.MethodGet, "/data-integrations?limit=100", nil).Body), "a bad request changes nothing")

@@ -52,7 +52,7 @@ const (
 func (v *Violation) Message() string {
 	parts := make([]string, len(v.Fields))
 	for i, f := range v.Fields {
-		parts[i] = f.Reason
+		parts[i] = strings.TrimSuffix(f.Reason, ".")
 	}
 	return strings.Join(parts, "; ") + "."
 }

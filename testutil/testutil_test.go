@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -336,4 +338,40 @@ func TestStartLeavesTheCallersOptionsAlone(t *testing.T) {
 			assert.Equal(t, http.StatusUnauthorized, status)
 		})
 	}
+}
+
+func TestDeterministicIDsKeepCreationOrder(t *testing.T) {
+	// The stopped clock (2026-01-01) is earlier than the default fixtures' IDs (2026-01-15):
+	// what is created still sorts after them.
+	emu := testutil.Start(t, testutil.WithDeterministicIDs(1))
+	call(t, emu, emu.APIKey(), "POST", "/data-integrations", `{"provider":"zoom"}`)
+	_, body := call(t, emu, emu.APIKey(), "GET", "/data-integrations?limit=1", "")
+	assert.Contains(t, body, `"slug":"zoom"`, "newest first")
+}
+
+func TestStartFailsTheTestOnBadFixtures(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "environments.json"), []byte(`{"environments":[{"id":"e","data_integrations":[{"slug":"not-a-provider"}]}]}`), 0o644))
+	tb := &fakeTB{TB: t}
+	defer tb.finish()
+	var fatal string
+	func() {
+		defer func() { fatal, _ = recover().(string) }()
+		testutil.Start(tb, testutil.WithFixturesDir(dir))
+	}()
+	assert.Contains(t, fatal, "environments.json")
+	assert.Contains(t, fatal, `data_integrations[0] (slug "not-a-provider")`)
+}
+
+func TestFixturesDirAndAPIKey(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "environments.json"), []byte(`{"environments":[
+		{"id":"one","api_keys":["sk_one"],"data_integrations":[{"slug":"zoom"}]},
+		{"id":"two","api_keys":["sk_two"],"data_integrations":[{"slug":"box"}]}]}`), 0o644))
+	emu := testutil.Start(t, testutil.WithFixturesDir(dir), testutil.WithAPIKey("sk_two"))
+	assert.Equal(t, "sk_two", emu.APIKey())
+	status, _ := call(t, emu, emu.APIKey(), "GET", "/data-integrations/box", "")
+	assert.Equal(t, http.StatusOK, status)
+	status, _ = call(t, emu, "sk_one", "GET", "/data-integrations/zoom", "")
+	assert.Equal(t, http.StatusOK, status)
 }

@@ -154,7 +154,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	served := make(chan error, 1)
 	go func() { served <- httpServer.Serve(ln) }()
-	fmt.Fprintf(stdout, "pipes-emulator serving on %s (public URL %s)\n", "http://"+ln.Addr().String(), cfg.PublicURL)
+	fmt.Fprintf(stdout, "pipes-emulator serving on %s (listening on %s, public URL %s)\n", publicURLFor(ln.Addr()), ln.Addr(), cfg.PublicURL)
 
 	select {
 	case err := <-served:
