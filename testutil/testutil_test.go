@@ -1,9 +1,11 @@
 package testutil_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipes-emulator/pipes-emulator/fixtures"
 	"github.com/pipes-emulator/pipes-emulator/testutil"
 )
 
@@ -374,4 +377,20 @@ func TestFixturesDirAndAPIKey(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	status, _ = call(t, emu, "sk_one", "GET", "/data-integrations/zoom", "")
 	assert.Equal(t, http.StatusOK, status)
+}
+
+func TestRemainingOptionsAndMethods(t *testing.T) {
+	set, err := fixtures.Load(fstest.MapFS{"environments.json": {Data: []byte(`{"environments":[{"id":"x","default":true,"api_keys":["sk_x"],"data_integrations":[{"slug":"box"}]}]}`)}})
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	emu := testutil.Start(t, testutil.WithFixtures(set), testutil.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	assert.Equal(t, "sk_x", emu.APIKey())
+	call(t, emu, emu.APIKey(), "POST", "/data-integrations", `{"provider":"zoom"}`)
+	assert.Contains(t, logs.String(), "path=/data-integrations", "the log goes where WithLogger says")
+
+	emu.ResetEnvironment(emu.APIKey())
+	_, ok := emu.DataIntegration(emu.APIKey(), "zoom")
+	assert.False(t, ok, "ResetEnvironment put the environment back")
+	assert.NotNil(t, emu.Emulator())
+	assert.Same(t, emu.Clock(), emu.Emulator().Clock())
 }
