@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -89,4 +91,26 @@ func (s *Server) cors() echo.MiddlewareFunc {
 		ExposeHeaders: corsExposeHeaders,
 		MaxAge:        600,
 	})
+}
+
+// unescapeParams decodes percent-escapes in path parameters, which echo leaves as sent:
+// /data-integrations/%67ithub names github, as it would on any HTTP server.
+func unescapeParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		values := c.ParamValues()
+		for i, v := range values {
+			if !strings.Contains(v, "%") {
+				continue
+			}
+			decoded, err := url.PathUnescape(v)
+			if err != nil {
+				name := c.ParamNames()[i]
+				return &Error{Code: CodeInvalidRequest, Message: fmt.Sprintf("%s: %q is not a valid escaped path segment.", name, v),
+					Fields: []FieldError{{Field: name, Code: "invalid_format"}}}
+			}
+			values[i] = decoded
+		}
+		c.SetParamValues(values...)
+		return next(c)
+	}
 }

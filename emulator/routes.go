@@ -27,7 +27,7 @@ func (s *Server) routes() {
 	e.GET("/_emulator/health", s.health)
 	e.GET("/_emulator/openapi.yaml", s.controlSpecYAML)
 	e.GET("/_emulator/openapi.json", s.controlSpecJSON)
-	control := []echo.MiddlewareFunc{s.authenticate, s.ops.Middleware(violationError)}
+	control := []echo.MiddlewareFunc{s.authenticate, unescapeParams, s.ops.Middleware(violationError)}
 	e.POST("/_emulator/reset", s.controlReset, control...)
 	e.GET("/_emulator/state", s.controlState, control...)
 	e.POST("/_emulator/fixtures", s.controlLoadFixtures, control...)
@@ -47,6 +47,7 @@ func (s *Server) routes() {
 		s.recordJournal,
 		s.injectFaults,
 		s.replayIdempotent,
+		unescapeParams,
 		s.ops.Middleware(violationError),
 	}
 	e.POST("/data-integrations", s.createDataIntegration, api...)

@@ -263,3 +263,10 @@ func TestHealth(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status)
 	assert.JSONEq(t, `{"status":"ok"}`, string(res.Body))
 }
+
+func TestEscapedPathParameters(t *testing.T) {
+	h := newHarness(t)
+	assert.Equal(t, "github", h.get(t, "%67ithub").Slug, "%67 is g")
+	res := h.do(http.MethodGet, "/user_management/users/user%5F01KF0RRQ200C51260Z4RPK8ET2/connected_accounts/github", nil)
+	assert.Equal(t, http.StatusOK, res.Status, "body: %s", res.Body)
+}
