@@ -15,16 +15,6 @@ import (
 // organization or none). Users and organizations are not modelled; ids of the right form are
 // accepted.
 
-// Messages of connected accounts.
-const (
-	MsgUserNotFound          = "User not found: '%s'."
-	MsgOrganizationNotFound  = "Organization not found: '%s'."
-	MsgAccountNotFound       = "Connected account not found for user '%s' and data integration '%s'."
-	MsgAccountExists         = "User '%s' already has a connected account for data integration '%s'."
-	MsgIntegrationNotValid   = "The data integration '%s' is %s, not valid: configure its credentials before connecting accounts."
-	MsgAccountNeedsTokenOrSt = "Provide an access_token, a refresh_token or a state to import a connected account."
-)
-
 type connectedAccountJSON struct {
 	Object         string   `json:"object"`
 	ID             string   `json:"id"`
@@ -251,11 +241,7 @@ func (s *Server) deleteConnectedAccount(c echo.Context) error {
 		return err
 	})
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			return e
-		}
-		return internal(err)
+		return err // an *Error as it is; anything else becomes server_error in handleError
 	}
 	return c.NoContent(http.StatusNoContent)
 }

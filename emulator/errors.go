@@ -78,6 +78,16 @@ const (
 	MsgFaultNotFound           = "Fault not found: '%s'."
 )
 
+// Messages of connected accounts (CONTRACT §4).
+const (
+	MsgUserNotFound          = "User not found: '%s'."
+	MsgOrganizationNotFound  = "Organization not found: '%s'."
+	MsgAccountNotFound       = "Connected account not found for user '%s' and data integration '%s'."
+	MsgAccountExists         = "User '%s' already has a connected account for data integration '%s'."
+	MsgIntegrationNotValid   = "The data integration '%s' is %s, not valid: configure its credentials before connecting accounts."
+	MsgAccountNeedsTokenOrSt = "Provide an access_token, a refresh_token or a state to import a connected account."
+)
+
 // FieldError names one field at fault.
 type FieldError struct {
 	Field string `json:"field"`
